@@ -1,0 +1,26 @@
+#pragma once
+// Facts about a submission that live outside it (in the database, or in a verified form token).
+// The store gathers them; the rule engine only reads them, so evaluation stays pure.
+
+#include <cstdint>
+#include <optional>
+
+namespace vokter::core {
+
+// How far back the store looks when it gathers facts; chosen by the active ruleset.
+struct FactWindows {
+    std::int64_t flood_seconds = 60;
+    std::int64_t duplicate_seconds = 86400;
+};
+
+struct Context {
+    int same_ip_recent = 0;       // comments stored from the same IP within flood_seconds
+    int same_email_recent = 0;    // comments stored with the same email within flood_seconds
+    bool duplicate_body = false;  // same normalised body stored within duplicate_seconds
+    int author_approved = 0;      // approved comments stored with the same email
+    // When the comment form was rendered, from a form token whose signature was verified;
+    // empty when the submission carried no valid token.
+    std::optional<std::int64_t> form_rendered_at;
+};
+
+}  // namespace vokter::core

@@ -1,0 +1,19 @@
+#pragma once
+// The rule engine's one entry point. Pure: everything it needs comes in as arguments, so the same
+// inputs always give the same verdict. Safe to call from many threads on one shared Ruleset.
+
+#include <cstdint>
+
+#include "core/context.hpp"
+#include "core/rule_set.hpp"
+#include "core/submission.hpp"
+#include "core/verdict.hpp"
+
+namespace vokter::core {
+
+// Scores `submission` against every rule and heuristic of `ruleset`, using the stored `context`
+// facts and `now` (Unix seconds) for time-based heuristics. Never fails.
+Verdict evaluate(const Ruleset& ruleset, const Submission& submission, const Context& context,
+                 std::int64_t now);
+
+}  // namespace vokter::core

@@ -1,0 +1,86 @@
+-- Vokter's first schema: threads, comments with their verdicts, rule hits, moderators and the
+-- moderation log. Times are Unix milliseconds (UTC). Applied with PRAGMA user_version = 1.
+
+CREATE TABLE threads (
+    id       INTEGER PRIMARY KEY,
+    uri      TEXT    NOT NULL UNIQUE,
+    title    TEXT    NOT NULL DEFAULT '',
+    closed   INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1)),
+    created  INTEGER NOT NULL
+);
+
+CREATE TABLE comments (
+    id               INTEGER PRIMARY KEY,
+    thread_id        INTEGER NOT NULL REFERENCES threads(id),
+    parent_id        INTEGER REFERENCES comments(id),
+    root_id          INTEGER NOT NULL,          -- the top-level comment of its tree (itself for roots)
+    depth            INTEGER NOT NULL DEFAULT 0, -- 0 for top-level comments
+    name             TEXT    NOT NULL DEFAULT '',
+    email            TEXT    NOT NULL DEFAULT '',
+    website          TEXT    NOT NULL DEFAULT '',
+    body             TEXT    NOT NULL,
+    body_fingerprint INTEGER NOT NULL,          -- core::body_fingerprint, for duplicate look-ups
+    ip               TEXT    NOT NULL DEFAULT '',
+    user_agent       TEXT    NOT NULL DEFAULT '',
+    referrer         TEXT    NOT NULL DEFAULT '',
+    status           TEXT    NOT NULL
+                     CHECK (status IN ('approved', 'pending', 'spam', 'rejected', 'deleted')),
+    score            REAL    NOT NULL DEFAULT 0,
+    ruleset_version  TEXT    NOT NULL DEFAULT '',
+    source           TEXT    NOT NULL DEFAULT 'api',
+    edit_token_hash  BLOB,                      -- SHA-256 of the commenter's edit token
+    edit_until       INTEGER NOT NULL DEFAULT 0,
+    created          INTEGER NOT NULL,
+    updated          INTEGER NOT NULL
+);
+
+-- The public thread page: roots of a thread in order, then every comment of those roots;
+-- counts of approved comments per thread.
+CREATE INDEX comments_thread_roots ON comments (thread_id, parent_id, created, id);
+CREATE INDEX comments_thread_status ON comments (thread_id, status);
+CREATE INDEX comments_root ON comments (root_id, created, id);
+-- The moderator queue by status, riskiest or newest first.
+CREATE INDEX comments_queue_score ON comments (status, score DESC, id DESC);
+CREATE INDEX comments_queue_created ON comments (status, created, id);
+-- Facts for the rules: flood per IP and email, duplicate bodies, an author's approved count.
+CREATE INDEX comments_ip_created ON comments (ip, created);
+CREATE INDEX comments_email_created ON comments (email, created) WHERE email <> '';
+CREATE INDEX comments_fingerprint ON comments (body_fingerprint, created);
+CREATE INDEX comments_email_status ON comments (email, status) WHERE email <> '';
+CREATE INDEX comments_parent ON comments (parent_id) WHERE parent_id IS NOT NULL;
+
+CREATE TABLE rule_hits (
+    comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+    rule       TEXT    NOT NULL,
+    score      REAL    NOT NULL,
+    field      TEXT    NOT NULL DEFAULT '',
+    detail     TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX rule_hits_comment ON rule_hits (comment_id);
+CREATE INDEX rule_hits_rule ON rule_hits (rule, comment_id);
+
+CREATE TABLE moderators (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL UNIQUE,
+    token_hash BLOB    NOT NULL UNIQUE,         -- SHA-256 of the bearer token; the token is never stored
+    created    INTEGER NOT NULL
+);
+
+CREATE TABLE moderation_log (
+    id         INTEGER PRIMARY KEY,
+    comment_id INTEGER REFERENCES comments(id),
+    moderator  TEXT    NOT NULL,
+    action     TEXT    NOT NULL,
+    old_status TEXT    NOT NULL DEFAULT '',
+    new_status TEXT    NOT NULL DEFAULT '',
+    note       TEXT    NOT NULL DEFAULT '',
+    created    INTEGER NOT NULL
+);
+CREATE INDEX moderation_log_comment ON moderation_log (comment_id, id);
+CREATE INDEX moderation_log_moderator ON moderation_log (moderator, id);
+
+-- Small key/value settings the service keeps for itself (the form-token signing key, …).
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;

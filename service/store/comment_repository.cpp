@@ -1,0 +1,357 @@
+#include "store/comment_repository.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "core/text.hpp"
+
+namespace vokter::store {
+
+namespace {
+
+constexpr const char* kCommentColumns =
+    "SELECT c.id, t.uri, c.parent_id, c.root_id, c.depth, c.name, c.email, c.website, c.body, "
+    "c.ip, c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.source, "
+    "c.edit_token_hash, c.edit_until, c.created, c.updated "
+    "FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = ?1";
+
+std::optional<std::int64_t> optional_int(const Statement& stmt, int column) {
+    if (stmt.is_null(column)) return std::nullopt;
+    return stmt.int64(column);
+}
+
+StoredComment read_comment(const Statement& s) {
+    StoredComment c;
+    c.id = s.int64(0);
+    c.thread = s.text(1);
+    c.parent = optional_int(s, 2);
+    c.root_id = s.int64(3);
+    c.depth = static_cast<int>(s.int64(4));
+    c.name = s.text(5);
+    c.email = s.text(6);
+    c.website = s.text(7);
+    c.body = s.text(8);
+    c.ip = s.text(9);
+    c.user_agent = s.text(10);
+    c.referrer = s.text(11);
+    c.status = s.text(12);
+    c.score = s.real(13);
+    c.ruleset_version = s.text(14);
+    c.source = s.text(15);
+    c.edit_token_hash = s.text(16);
+    c.edit_until = s.int64(17);
+    c.created = s.int64(18);
+    c.updated = s.int64(19);
+    return c;
+}
+
+void insert_hits(Connection& db, std::int64_t comment_id, const std::vector<core::Hit>& hits) {
+    for (const auto& hit : hits) {
+        db.prepare("INSERT INTO rule_hits (comment_id, rule, score, field, detail) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(1, comment_id)
+            .bind(2, hit.rule)
+            .bind(3, hit.score)
+            .bind(4, hit.field)
+            .bind(5, hit.detail)
+            .run();
+    }
+}
+
+int count(Statement& stmt) {
+    stmt.step();
+    return static_cast<int>(stmt.int64(0));
+}
+
+// The replies of one root as a tree. Comments that are not approved are kept as `removed`
+// placeholders only when an approved comment hangs below them.
+std::vector<PublicComment> replies_of(Connection& db, std::int64_t root_id) {
+    struct Node {
+        PublicComment comment;
+        bool visible = false;
+    };
+    auto& stmt = db.prepare(
+        "SELECT id, parent_id, name, website, body, status, created, updated FROM comments "
+        "WHERE root_id = ?1 AND id <> ?1 ORDER BY created, id");
+    stmt.bind(1, root_id);
+    std::vector<Node> nodes;
+    std::map<std::int64_t, std::size_t> index;
+    while (stmt.step()) {
+        Node node;
+        node.comment.id = stmt.int64(0);
+        node.comment.parent = optional_int(stmt, 1);
+        node.visible = stmt.text_view(5) == kApproved;
+        if (node.visible) {
+            node.comment.name = stmt.text(2);
+            node.comment.website = stmt.text(3);
+            node.comment.body = stmt.text(4);
+            node.comment.edited = stmt.int64(7) != stmt.int64(6);
+        } else {
+            node.comment.removed = true;
+        }
+        node.comment.created = stmt.int64(6);
+        index[node.comment.id] = nodes.size();
+        nodes.push_back(std::move(node));
+    }
+    // Children lists by parent, in creation order.
+    std::map<std::int64_t, std::vector<std::size_t>> children;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        children[nodes[i].comment.parent.value_or(root_id)].push_back(i);
+    }
+    std::function<std::vector<PublicComment>(std::int64_t)> build =
+        [&](std::int64_t parent) -> std::vector<PublicComment> {
+        std::vector<PublicComment> out;
+        auto found = children.find(parent);
+        if (found == children.end()) return out;
+        for (const std::size_t i : found->second) {
+            PublicComment comment = nodes[i].comment;
+            comment.replies = build(comment.id);
+            if (nodes[i].visible || !comment.replies.empty()) out.push_back(std::move(comment));
+        }
+        return out;
+    };
+    return build(root_id);
+}
+
+}  // namespace
+
+std::optional<ThreadInfo> find_thread(Connection& db, const std::string& uri) {
+    auto& stmt = db.prepare("SELECT id, uri, title, closed FROM threads WHERE uri = ?1");
+    stmt.bind(1, uri);
+    if (!stmt.step()) return std::nullopt;
+    return ThreadInfo{stmt.int64(0), stmt.text(1), stmt.text(2), stmt.int64(3) != 0};
+}
+
+std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id) {
+    auto& stmt = db.prepare(
+        "SELECT c.id, c.parent_id, c.root_id, c.depth, t.uri, c.status "
+        "FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = ?1");
+    stmt.bind(1, id);
+    if (!stmt.step()) return std::nullopt;
+    return ParentInfo{stmt.int64(0), optional_int(stmt, 1), stmt.int64(2),
+                      static_cast<int>(stmt.int64(3)), stmt.text(4), stmt.text(5)};
+}
+
+std::optional<StoredComment> find_comment(Connection& db, std::int64_t id) {
+    auto& stmt = db.prepare(kCommentColumns);
+    stmt.bind(1, id);
+    if (!stmt.step()) return std::nullopt;
+    return read_comment(stmt);
+}
+
+core::Context gather_context(Connection& db, const core::Submission& submission,
+                             const core::FactWindows& windows, std::int64_t now_ms) {
+    core::Context context;
+    const std::int64_t flood_since = now_ms - windows.flood_seconds * 1000;
+    if (!submission.ip.empty()) {
+        context.same_ip_recent = count(
+            db.prepare("SELECT count(*) FROM comments WHERE ip = ?1 AND created >= ?2")
+                .bind(1, submission.ip)
+                .bind(2, flood_since));
+    }
+    if (!submission.email.empty()) {
+        context.same_email_recent = count(
+            db.prepare("SELECT count(*) FROM comments WHERE email = ?1 AND created >= ?2")
+                .bind(1, submission.email)
+                .bind(2, flood_since));
+        context.author_approved = count(
+            db.prepare("SELECT count(*) FROM comments WHERE email = ?1 AND status = 'approved'")
+                .bind(1, submission.email));
+    }
+    context.duplicate_body =
+        count(db.prepare("SELECT EXISTS (SELECT 1 FROM comments WHERE body_fingerprint = ?1 "
+                         "AND created >= ?2)")
+                  .bind(1, core::body_fingerprint(submission.body))
+                  .bind(2, now_ms - windows.duplicate_seconds * 1000)) != 0;
+    return context;
+}
+
+bool is_resubmission(Connection& db, const core::Submission& submission, std::int64_t since_ms) {
+    auto& stmt = db.prepare(
+        "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id "
+        "WHERE c.body_fingerprint = ?1 AND c.created >= ?2 AND t.uri = ?3 "
+        "AND (c.ip = ?4 OR (?5 <> '' AND c.email = ?5)))");
+    stmt.bind(1, core::body_fingerprint(submission.body))
+        .bind(2, since_ms)
+        .bind(3, submission.thread)
+        .bind(4, submission.ip)
+        .bind(5, submission.email);
+    return count(stmt) != 0;
+}
+
+ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, int limit,
+                       const std::optional<ThreadCursor>& after) {
+    ThreadPage page;
+    const auto thread = find_thread(db, uri);
+    if (!thread) return page;
+    page.total = count(
+        db.prepare("SELECT count(*) FROM comments WHERE thread_id = ?1 AND status = 'approved'")
+            .bind(1, thread->id));
+
+    // Top-level comments that are approved, or removed but with approved replies below them.
+    static constexpr const char* kOldest =
+        "SELECT id, name, website, body, status, created, updated FROM comments c "
+        "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) > (?2, ?3) "
+        "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
+        "WHERE r.root_id = c.id AND r.id <> c.id AND r.status = 'approved')) "
+        "ORDER BY created, id LIMIT ?4";
+    static constexpr const char* kNewest =
+        "SELECT id, name, website, body, status, created, updated FROM comments c "
+        "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) < (?2, ?3) "
+        "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
+        "WHERE r.root_id = c.id AND r.id <> c.id AND r.status = 'approved')) "
+        "ORDER BY created DESC, id DESC LIMIT ?4";
+    const bool oldest = sort == SortOrder::oldest;
+    const ThreadCursor start = after.value_or(
+        oldest ? ThreadCursor{INT64_MIN, INT64_MIN} : ThreadCursor{INT64_MAX, INT64_MAX});
+    auto& roots = db.prepare(oldest ? kOldest : kNewest);
+    roots.bind(1, thread->id).bind(2, start.created).bind(3, start.id).bind(4, limit + 1);
+    while (roots.step()) {
+        if (static_cast<int>(page.comments.size()) == limit) {
+            const auto& last = page.comments.back();
+            page.next = ThreadCursor{last.created, last.id};
+            break;
+        }
+        PublicComment comment;
+        comment.id = roots.int64(0);
+        comment.created = roots.int64(5);
+        if (roots.text_view(4) == kApproved) {
+            comment.name = roots.text(1);
+            comment.website = roots.text(2);
+            comment.body = roots.text(3);
+            comment.edited = roots.int64(6) != comment.created;
+        } else {
+            comment.removed = true;
+        }
+        page.comments.push_back(std::move(comment));
+    }
+    for (auto& comment : page.comments) comment.replies = replies_of(db, comment.id);
+    return page;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> approved_counts(
+    Connection& db, const std::vector<std::string>& uris) {
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    for (const auto& uri : uris) {
+        auto& stmt = db.prepare(
+            "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id "
+            "WHERE t.uri = ?1 AND c.status = 'approved'");
+        stmt.bind(1, uri);
+        counts.emplace_back(uri, count(stmt));
+    }
+    return counts;
+}
+
+std::vector<core::Hit> comment_hits(Connection& db, std::int64_t id) {
+    auto& stmt = db.prepare(
+        "SELECT rule, score, field, detail FROM rule_hits WHERE comment_id = ?1 "
+        "ORDER BY score DESC, rowid");
+    stmt.bind(1, id);
+    std::vector<core::Hit> hits;
+    while (stmt.step()) hits.push_back({stmt.text(0), stmt.real(1), stmt.text(2), stmt.text(3)});
+    return hits;
+}
+
+ThreadInfo ensure_thread(Connection& db, const std::string& uri, const std::string& title,
+                         std::int64_t now_ms) {
+    db.prepare("INSERT INTO threads (uri, title, created) VALUES (?1, ?2, ?3) "
+               "ON CONFLICT (uri) DO UPDATE SET title = excluded.title "
+               "WHERE threads.title = '' AND excluded.title <> ''")
+        .bind(1, uri)
+        .bind(2, title)
+        .bind(3, now_ms)
+        .run();
+    return *find_thread(db, uri);
+}
+
+std::int64_t insert_comment(Connection& db, const NewComment& comment) {
+    const core::Submission& s = comment.submission;
+    const ThreadInfo thread = ensure_thread(db, s.thread, s.title, comment.created);
+    auto& stmt = db.prepare(
+        "INSERT INTO comments (thread_id, parent_id, root_id, depth, name, email, website, body, "
+        "body_fingerprint, ip, user_agent, referrer, status, score, ruleset_version, source, "
+        "edit_token_hash, edit_until, created, updated) VALUES "
+        "(?1, ?2, COALESCE(?3, 0), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+        "?17, ?18, ?19, ?19)");
+    stmt.bind(1, thread.id)
+        .bind(2, s.parent)
+        .bind(3, comment.root_id)
+        .bind(4, comment.depth)
+        .bind(5, s.name)
+        .bind(6, s.email)
+        .bind(7, s.website)
+        .bind(8, s.body)
+        .bind(9, core::body_fingerprint(s.body))
+        .bind(10, s.ip)
+        .bind(11, s.user_agent)
+        .bind(12, s.referrer)
+        .bind(13, comment.status)
+        .bind(14, comment.verdict.score)
+        .bind(15, comment.verdict.ruleset_version)
+        .bind(16, comment.source);
+    if (comment.edit_token_hash.empty()) {
+        stmt.bind_null(17);
+    } else {
+        stmt.bind_blob(17, comment.edit_token_hash);
+    }
+    stmt.bind(18, comment.edit_until).bind(19, comment.created).run();
+    const std::int64_t id = db.last_insert_id();
+    if (!comment.root_id) {
+        db.prepare("UPDATE comments SET root_id = id WHERE id = ?1").bind(1, id).run();
+    }
+    insert_hits(db, id, comment.verdict.hits);
+    return id;
+}
+
+bool update_comment(Connection& db, std::int64_t id, const core::Submission& edited,
+                    const core::Verdict& verdict, const std::string& status, std::int64_t now_ms) {
+    db.prepare("UPDATE comments SET name = ?2, website = ?3, body = ?4, body_fingerprint = ?5, "
+               "status = ?6, score = ?7, ruleset_version = ?8, updated = ?9 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, edited.name)
+        .bind(3, edited.website)
+        .bind(4, edited.body)
+        .bind(5, core::body_fingerprint(edited.body))
+        .bind(6, status)
+        .bind(7, verdict.score)
+        .bind(8, verdict.ruleset_version)
+        .bind(9, now_ms)
+        .run();
+    if (db.changes() == 0) return false;
+    db.prepare("DELETE FROM rule_hits WHERE comment_id = ?1").bind(1, id).run();
+    insert_hits(db, id, verdict.hits);
+    return true;
+}
+
+bool tombstone_comment(Connection& db, std::int64_t id, std::int64_t now_ms) {
+    db.prepare("UPDATE comments SET name = '', email = '', website = '', body = '', ip = '', "
+               "user_agent = '', referrer = '', edit_token_hash = NULL, edit_until = 0, "
+               "status = 'deleted', updated = ?2 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, now_ms)
+        .run();
+    return db.changes() > 0;
+}
+
+bool set_thread_closed(Connection& db, const std::string& uri, bool closed) {
+    db.prepare("UPDATE threads SET closed = ?2 WHERE uri = ?1").bind(1, uri).bind(2, closed ? 1 : 0).run();
+    return db.changes() > 0;
+}
+
+std::optional<std::string> get_setting(Connection& db, const std::string& key) {
+    auto& stmt = db.prepare("SELECT value FROM settings WHERE key = ?1");
+    stmt.bind(1, key);
+    if (!stmt.step()) return std::nullopt;
+    return stmt.text(0);
+}
+
+void put_setting(Connection& db, const std::string& key, const std::string& value) {
+    db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(1, key)
+        .bind_blob(2, value)
+        .run();
+}
+
+}  // namespace vokter::store

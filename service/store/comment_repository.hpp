@@ -1,0 +1,143 @@
+#pragma once
+// SQL for comments and threads, as named functions over a Connection. Readers take a read
+// connection from Store::read(); writers run inside Writer::run(). Times are Unix milliseconds.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/context.hpp"
+#include "core/submission.hpp"
+#include "core/verdict.hpp"
+#include "store/database.hpp"
+
+namespace vokter::store {
+
+// Comment statuses as stored.
+inline constexpr const char* kApproved = "approved";
+inline constexpr const char* kPending = "pending";
+inline constexpr const char* kSpam = "spam";
+inline constexpr const char* kRejected = "rejected";
+inline constexpr const char* kDeleted = "deleted";
+
+struct ThreadInfo {
+    std::int64_t id = 0;
+    std::string uri;
+    std::string title;
+    bool closed = false;
+};
+
+// What a reply needs to know about the comment it answers.
+struct ParentInfo {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> parent;
+    std::int64_t root_id = 0;
+    int depth = 0;
+    std::string thread_uri;
+    std::string status;
+};
+
+struct NewComment {
+    core::Submission submission;  // thread must already be normalised
+    std::optional<std::int64_t> root_id;  // of the parent's tree; empty for a top-level comment
+    int depth = 0;
+    core::Verdict verdict;
+    std::string status;
+    std::string source = "api";
+    std::string edit_token_hash;  // SHA-256 bytes; empty for none
+    std::int64_t edit_until = 0;
+    std::int64_t created = 0;
+};
+
+struct StoredComment {
+    std::int64_t id = 0;
+    std::string thread;
+    std::optional<std::int64_t> parent;
+    std::int64_t root_id = 0;
+    int depth = 0;
+    std::string name, email, website, body, ip, user_agent, referrer;
+    std::string status;
+    double score = 0;
+    std::string ruleset_version;
+    std::string source;
+    std::string edit_token_hash;
+    std::int64_t edit_until = 0;
+    std::int64_t created = 0;
+    std::int64_t updated = 0;
+};
+
+// A comment as the public sees it, with its approved replies.
+struct PublicComment {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> parent;
+    std::string name, website, body;
+    std::int64_t created = 0;
+    bool edited = false;
+    bool removed = false;  // a deleted or hidden comment kept so its replies keep their place
+    std::vector<PublicComment> replies;
+};
+
+enum class SortOrder { oldest, newest };
+
+// Position after the last top-level comment of a page.
+struct ThreadCursor {
+    std::int64_t created = 0;
+    std::int64_t id = 0;
+};
+
+struct ThreadPage {
+    std::int64_t total = 0;  // approved comments in the thread, replies included
+    std::vector<PublicComment> comments;
+    std::optional<ThreadCursor> next;
+};
+
+// --- Reading ---------------------------------------------------------------------------------
+std::optional<ThreadInfo> find_thread(Connection& db, const std::string& uri);
+std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id);
+std::optional<StoredComment> find_comment(Connection& db, std::int64_t id);
+
+// The facts the rules need about `submission`, looking back from `now_ms` over `windows`.
+core::Context gather_context(Connection& db, const core::Submission& submission,
+                             const core::FactWindows& windows, std::int64_t now_ms);
+
+// True when the same normalised body was stored in the same thread from the same IP or email at
+// or after `since_ms`: a resubmission (double click, reload) rather than a new comment.
+bool is_resubmission(Connection& db, const core::Submission& submission, std::int64_t since_ms);
+
+// One page of a thread's approved comments: `limit` top-level comments after `after`, each with
+// all its approved replies (oldest first) as a tree.
+ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, int limit,
+                       const std::optional<ThreadCursor>& after);
+
+// Approved comments per thread URI; unknown threads count 0.
+std::vector<std::pair<std::string, std::int64_t>> approved_counts(
+    Connection& db, const std::vector<std::string>& uris);
+
+std::vector<core::Hit> comment_hits(Connection& db, std::int64_t id);
+
+// --- Writing (inside Writer::run) ------------------------------------------------------------
+// Creates the thread when missing; returns its row. A given non-empty title is stored when the
+// thread has none yet.
+ThreadInfo ensure_thread(Connection& db, const std::string& uri, const std::string& title,
+                         std::int64_t now_ms);
+
+// Stores the comment and its rule hits; returns its id.
+std::int64_t insert_comment(Connection& db, const NewComment& comment);
+
+// Replaces a comment's editable fields and its verdict after an edit; returns false when the
+// comment does not exist.
+bool update_comment(Connection& db, std::int64_t id, const core::Submission& edited,
+                    const core::Verdict& verdict, const std::string& status, std::int64_t now_ms);
+
+// Erases a comment's personal data and body but keeps a tombstone row ('deleted') so that its
+// replies keep their place. Returns false when the comment does not exist.
+bool tombstone_comment(Connection& db, std::int64_t id, std::int64_t now_ms);
+
+bool set_thread_closed(Connection& db, const std::string& uri, bool closed);
+
+// Small settings the service keeps (signing keys, …).
+std::optional<std::string> get_setting(Connection& db, const std::string& key);
+void put_setting(Connection& db, const std::string& key, const std::string& value);
+
+}  // namespace vokter::store

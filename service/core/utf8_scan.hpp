@@ -1,0 +1,44 @@
+#pragma once
+// Small UTF-8 helpers the rule engine needs while scanning text: step through code points and cut
+// text without splitting a character. They never allocate.
+
+#include <cstddef>
+#include <string_view>
+
+namespace vokter::core {
+
+// Decodes the code point that starts at text[pos] and returns it; advances `pos` past it. A byte
+// that does not start a well-formed sequence decodes as U+FFFD and advances by one byte.
+// Precondition: pos < text.size().
+char32_t next_code_point(std::string_view text, std::size_t& pos);
+
+// The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a UTF-8
+// sequence.
+std::string_view truncate_utf8(std::string_view text, std::size_t max_bytes);
+
+// Unicode letter classes the heuristics need, by code point ranges (not a full Unicode database:
+// letters of the Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic, Thai, Georgian, Hangul,
+// Kana and CJK blocks).
+enum class Script {
+    other,
+    latin,
+    greek,
+    cyrillic,
+    armenian,
+    hebrew,
+    arabic,
+    devanagari,
+    thai,
+    georgian,
+    hangul,
+    kana,
+    cjk
+};
+
+// The script of a letter, or Script::other when `cp` is not a letter of a known script.
+Script script_of(char32_t cp);
+
+// True when `cp` is a letter with a capital form and is that capital (Latin, Greek, Cyrillic).
+bool is_upper_letter(char32_t cp);
+
+}  // namespace vokter::core

@@ -54,6 +54,8 @@ TEST_CASE("evaluate on current() while another thread activates new rulesets") {
             ++evaluated;
         }
     });
+    while (evaluated.load() == 0)
+        std::this_thread::yield();  // the reader is running
     for (int round = 0; round < 5; ++round) {
         for (const RulesetPtr& rs : rulesets) {
             active.activate(rs);
@@ -64,6 +66,9 @@ TEST_CASE("evaluate on current() while another thread activates new rulesets") {
     // while the reader may still use them.
     for (int n = 1; n <= 20; ++n)
         active.activate(version(n));
+    const int before = evaluated.load();
+    while (evaluated.load() < before + 100)
+        std::this_thread::yield();  // it kept going
     done = true;
     reader.join();
 

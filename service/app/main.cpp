@@ -1,1 +1,5 @@
-int main() { return 0; }
+#include "app/cli.hpp"
+
+int main(int argc, char** argv) {
+    return vokter::app::run_cli(argc, argv);
+}

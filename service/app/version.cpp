@@ -1,5 +1,7 @@
 #include "app/version.hpp"
 
 namespace vokter::app {
-std::string_view version() { return VOKTER_VERSION; }
+std::string_view version() {
+    return VOKTER_VERSION;
+}
 }  // namespace vokter::app

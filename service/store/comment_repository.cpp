@@ -48,8 +48,9 @@ StoredComment read_comment(const Statement& s) {
 
 void insert_hits(Connection& db, std::int64_t comment_id, const std::vector<core::Hit>& hits) {
     for (const auto& hit : hits) {
-        db.prepare("INSERT INTO rule_hits (comment_id, rule, score, field, detail) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5)")
+        db.prepare(
+              "INSERT INTO rule_hits (comment_id, rule, score, field, detail) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)")
             .bind(1, comment_id)
             .bind(2, hit.rule)
             .bind(3, hit.score)
@@ -129,8 +130,9 @@ std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id) {
         "FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = ?1");
     stmt.bind(1, id);
     if (!stmt.step()) return std::nullopt;
-    return ParentInfo{stmt.int64(0), optional_int(stmt, 1), stmt.int64(2),
-                      static_cast<int>(stmt.int64(3)), stmt.text(4), stmt.text(5)};
+    return ParentInfo{stmt.int64(0), optional_int(stmt, 1),
+                      stmt.int64(2), static_cast<int>(stmt.int64(3)),
+                      stmt.text(4),  stmt.text(5)};
 }
 
 std::optional<StoredComment> find_comment(Connection& db, std::int64_t id) {
@@ -141,29 +143,34 @@ std::optional<StoredComment> find_comment(Connection& db, std::int64_t id) {
 }
 
 core::Context gather_context(Connection& db, const core::Submission& submission,
-                             const core::FactWindows& windows, std::int64_t now_ms) {
+                             const core::FactWindows& windows, std::int64_t now_ms,
+                             std::int64_t exclude_id) {
     core::Context context;
     const std::int64_t flood_since = now_ms - windows.flood_seconds * 1000;
     if (!submission.ip.empty()) {
         context.same_ip_recent = count(
-            db.prepare("SELECT count(*) FROM comments WHERE ip = ?1 AND created >= ?2")
+            db.prepare("SELECT count(*) FROM comments WHERE ip = ?1 AND created >= ?2 AND id <> ?3")
                 .bind(1, submission.ip)
-                .bind(2, flood_since));
+                .bind(2, flood_since)
+                .bind(3, exclude_id));
     }
     if (!submission.email.empty()) {
         context.same_email_recent = count(
-            db.prepare("SELECT count(*) FROM comments WHERE email = ?1 AND created >= ?2")
+            db.prepare(
+                  "SELECT count(*) FROM comments WHERE email = ?1 AND created >= ?2 AND id <> ?3")
                 .bind(1, submission.email)
-                .bind(2, flood_since));
+                .bind(2, flood_since)
+                .bind(3, exclude_id));
         context.author_approved = count(
             db.prepare("SELECT count(*) FROM comments WHERE email = ?1 AND status = 'approved'")
                 .bind(1, submission.email));
     }
     context.duplicate_body =
         count(db.prepare("SELECT EXISTS (SELECT 1 FROM comments WHERE body_fingerprint = ?1 "
-                         "AND created >= ?2)")
+                         "AND created >= ?2 AND id <> ?3)")
                   .bind(1, core::body_fingerprint(submission.body))
-                  .bind(2, now_ms - windows.duplicate_seconds * 1000)) != 0;
+                  .bind(2, now_ms - windows.duplicate_seconds * 1000)
+                  .bind(3, exclude_id)) != 0;
     return context;
 }
 
@@ -203,8 +210,8 @@ ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, i
         "WHERE r.root_id = c.id AND r.id <> c.id AND r.status = 'approved')) "
         "ORDER BY created DESC, id DESC LIMIT ?4";
     const bool oldest = sort == SortOrder::oldest;
-    const ThreadCursor start = after.value_or(
-        oldest ? ThreadCursor{INT64_MIN, INT64_MIN} : ThreadCursor{INT64_MAX, INT64_MAX});
+    const ThreadCursor start = after.value_or(oldest ? ThreadCursor{INT64_MIN, INT64_MIN}
+                                                     : ThreadCursor{INT64_MAX, INT64_MAX});
     auto& roots = db.prepare(oldest ? kOldest : kNewest);
     roots.bind(1, thread->id).bind(2, start.created).bind(3, start.id).bind(4, limit + 1);
     while (roots.step()) {
@@ -226,7 +233,8 @@ ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, i
         }
         page.comments.push_back(std::move(comment));
     }
-    for (auto& comment : page.comments) comment.replies = replies_of(db, comment.id);
+    for (auto& comment : page.comments)
+        comment.replies = replies_of(db, comment.id);
     return page;
 }
 
@@ -249,15 +257,17 @@ std::vector<core::Hit> comment_hits(Connection& db, std::int64_t id) {
         "ORDER BY score DESC, rowid");
     stmt.bind(1, id);
     std::vector<core::Hit> hits;
-    while (stmt.step()) hits.push_back({stmt.text(0), stmt.real(1), stmt.text(2), stmt.text(3)});
+    while (stmt.step())
+        hits.push_back({stmt.text(0), stmt.real(1), stmt.text(2), stmt.text(3)});
     return hits;
 }
 
 ThreadInfo ensure_thread(Connection& db, const std::string& uri, const std::string& title,
                          std::int64_t now_ms) {
-    db.prepare("INSERT INTO threads (uri, title, created) VALUES (?1, ?2, ?3) "
-               "ON CONFLICT (uri) DO UPDATE SET title = excluded.title "
-               "WHERE threads.title = '' AND excluded.title <> ''")
+    db.prepare(
+          "INSERT INTO threads (uri, title, created) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (uri) DO UPDATE SET title = excluded.title "
+          "WHERE threads.title = '' AND excluded.title <> ''")
         .bind(1, uri)
         .bind(2, title)
         .bind(3, now_ms)
@@ -306,8 +316,9 @@ std::int64_t insert_comment(Connection& db, const NewComment& comment) {
 
 bool update_comment(Connection& db, std::int64_t id, const core::Submission& edited,
                     const core::Verdict& verdict, const std::string& status, std::int64_t now_ms) {
-    db.prepare("UPDATE comments SET name = ?2, website = ?3, body = ?4, body_fingerprint = ?5, "
-               "status = ?6, score = ?7, ruleset_version = ?8, updated = ?9 WHERE id = ?1")
+    db.prepare(
+          "UPDATE comments SET name = ?2, website = ?3, body = ?4, body_fingerprint = ?5, "
+          "status = ?6, score = ?7, ruleset_version = ?8, updated = ?9 WHERE id = ?1")
         .bind(1, id)
         .bind(2, edited.name)
         .bind(3, edited.website)
@@ -325,9 +336,10 @@ bool update_comment(Connection& db, std::int64_t id, const core::Submission& edi
 }
 
 bool tombstone_comment(Connection& db, std::int64_t id, std::int64_t now_ms) {
-    db.prepare("UPDATE comments SET name = '', email = '', website = '', body = '', ip = '', "
-               "user_agent = '', referrer = '', edit_token_hash = NULL, edit_until = 0, "
-               "status = 'deleted', updated = ?2 WHERE id = ?1")
+    db.prepare(
+          "UPDATE comments SET name = '', email = '', website = '', body = '', ip = '', "
+          "user_agent = '', referrer = '', edit_token_hash = NULL, edit_until = 0, "
+          "status = 'deleted', updated = ?2 WHERE id = ?1")
         .bind(1, id)
         .bind(2, now_ms)
         .run();
@@ -335,7 +347,10 @@ bool tombstone_comment(Connection& db, std::int64_t id, std::int64_t now_ms) {
 }
 
 bool set_thread_closed(Connection& db, const std::string& uri, bool closed) {
-    db.prepare("UPDATE threads SET closed = ?2 WHERE uri = ?1").bind(1, uri).bind(2, closed ? 1 : 0).run();
+    db.prepare("UPDATE threads SET closed = ?2 WHERE uri = ?1")
+        .bind(1, uri)
+        .bind(2, closed ? 1 : 0)
+        .run();
     return db.changes() > 0;
 }
 
@@ -347,8 +362,9 @@ std::optional<std::string> get_setting(Connection& db, const std::string& key) {
 }
 
 void put_setting(Connection& db, const std::string& key, const std::string& value) {
-    db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) "
-               "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    db.prepare(
+          "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(1, key)
         .bind_blob(2, value)
         .run();

@@ -39,7 +39,7 @@ struct ParentInfo {
 };
 
 struct NewComment {
-    core::Submission submission;  // thread must already be normalised
+    core::Submission submission;          // thread must already be normalised
     std::optional<std::int64_t> root_id;  // of the parent's tree; empty for a top-level comment
     int depth = 0;
     core::Verdict verdict;
@@ -98,8 +98,10 @@ std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id);
 std::optional<StoredComment> find_comment(Connection& db, std::int64_t id);
 
 // The facts the rules need about `submission`, looking back from `now_ms` over `windows`.
+// `exclude_id` leaves one stored comment out (the comment itself, when it is being edited).
 core::Context gather_context(Connection& db, const core::Submission& submission,
-                             const core::FactWindows& windows, std::int64_t now_ms);
+                             const core::FactWindows& windows, std::int64_t now_ms,
+                             std::int64_t exclude_id = 0);
 
 // True when the same normalised body was stored in the same thread from the same IP or email at
 // or after `since_ms`: a resubmission (double click, reload) rather than a new comment.

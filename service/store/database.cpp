@@ -19,7 +19,9 @@ void check(sqlite3* db, int code, std::string_view what) {
 
 }  // namespace
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
     check(db_, sqlite3_bind_int64(stmt_, index, value), "bind");
@@ -32,8 +34,10 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    check(db_, sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
-          "bind");
+    check(
+        db_,
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+        "bind");
     return *this;
 }
 
@@ -57,8 +61,12 @@ bool Statement::step() {
     fail(db_, rc, "step (" + sql.substr(0, 60) + ")");
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+std::int64_t Statement::int64(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
+double Statement::real(int column) const {
+    return sqlite3_column_double(stmt_, column);
+}
 bool Statement::is_null(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
@@ -69,7 +77,9 @@ std::string_view Statement::text_view(int column) const {
     return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
 }
 
-std::string Statement::text(int column) const { return std::string(text_view(column)); }
+std::string Statement::text(int column) const {
+    return std::string(text_view(column));
+}
 
 void Statement::reset() {
     sqlite3_reset(stmt_);
@@ -77,8 +87,9 @@ void Statement::reset() {
 }
 
 Connection::Connection(const std::string& path, Durability durability, bool read_only) {
-    const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                      SQLITE_OPEN_NOMUTEX;
+    const int flags =
+        (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+        SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = "cannot open database " + path + ": " +
@@ -112,6 +123,11 @@ Statement& Connection::prepare(const char* sql) {
     return *slot;
 }
 
+void Connection::reset_statements() {
+    for (auto& [sql, stmt] : cache_)
+        stmt->reset();
+}
+
 void Connection::exec(std::string_view sql) {
     char* error = nullptr;
     const std::string text(sql);
@@ -123,10 +139,16 @@ void Connection::exec(std::string_view sql) {
     }
 }
 
-std::int64_t Connection::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-int Connection::changes() const { return sqlite3_changes(db_); }
+std::int64_t Connection::last_insert_id() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+int Connection::changes() const {
+    return sqlite3_changes(db_);
+}
 
-Transaction::Transaction(Connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Connection& db) : db_(db) {
+    db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (done_) return;
@@ -141,7 +163,9 @@ void Transaction::commit() {
     done_ = true;
 }
 
-Savepoint::Savepoint(Connection& db) : db_(db) { db_.exec("SAVEPOINT job"); }
+Savepoint::Savepoint(Connection& db) : db_(db) {
+    db_.exec("SAVEPOINT job");
+}
 
 Savepoint::~Savepoint() {
     if (done_) return;

@@ -17,12 +17,12 @@ struct sqlite3_stmt;
 namespace vokter::store {
 
 class StoreError : public std::runtime_error {
-public:
+  public:
     StoreError(const std::string& message, int code) : std::runtime_error(message), code_(code) {}
-    int code() const { return code_; }  // SQLite's extended result code
+    int code() const { return code_; }                           // SQLite's extended result code
     bool is_constraint() const { return (code_ & 0xFF) == 19; }  // SQLITE_CONSTRAINT
 
-private:
+  private:
     int code_;
 };
 
@@ -32,7 +32,7 @@ enum class Durability {
 };
 
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
     ~Statement();  // finalizes
     Statement(const Statement&) = delete;
@@ -44,7 +44,9 @@ public:
     Statement& bind(int index, double value);
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-    Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+    Statement& bind(int index, const std::string& text) {
+        return bind(index, std::string_view(text));
+    }
     Statement& bind_blob(int index, std::string_view bytes);
     Statement& bind_null(int index);
     template <class T>
@@ -55,7 +57,10 @@ public:
     // Advances to the next row: true while there is one, false when done. Throws on error.
     bool step();
     // Runs a statement that returns no rows.
-    void run() { while (step()) {} }
+    void run() {
+        while (step()) {
+        }
+    }
 
     std::int64_t int64(int column) const;
     double real(int column) const;
@@ -66,13 +71,13 @@ public:
     // Resets for reuse and clears bindings; the cache calls it when the statement is handed out.
     void reset();
 
-private:
+  private:
     sqlite3* db_;
     sqlite3_stmt* stmt_;
 };
 
 class Connection {
-public:
+  public:
     // Opens (creating if missing) the database at `path` (":memory:" works) with WAL, foreign
     // keys on and a busy timeout. Throws StoreError when the file cannot be opened.
     Connection(const std::string& path, Durability durability, bool read_only = false);
@@ -84,6 +89,10 @@ public:
     // string with static storage (its address keys the cache). Reset and unbound when returned.
     Statement& prepare(const char* sql);
 
+    // Resets every cached statement, ending the read transaction a half-stepped SELECT keeps
+    // open (which would pin an old snapshot). Called when a connection goes back to its pool.
+    void reset_statements();
+
     // Runs one or more SQL statements with no parameters (migrations, pragmas).
     void exec(std::string_view sql);
 
@@ -91,35 +100,35 @@ public:
     int changes() const;
     sqlite3* handle() const { return db_; }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded.
 class Transaction {
-public:
+  public:
     explicit Transaction(Connection& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
-private:
+  private:
     Connection& db_;
     bool done_ = false;
 };
 
 // A named savepoint inside a transaction: released by release(), rolled back to otherwise.
 class Savepoint {
-public:
+  public:
     explicit Savepoint(Connection& db);
     ~Savepoint();
     Savepoint(const Savepoint&) = delete;
     Savepoint& operator=(const Savepoint&) = delete;
     void release();
 
-private:
+  private:
     Connection& db_;
     bool done_ = false;
 };

@@ -22,7 +22,8 @@ int version_of(std::string_view name) {
 
 int latest_schema_version() {
     int latest = 0;
-    for (const auto& file : schema_files()) latest = std::max(latest, version_of(file.name));
+    for (const auto& file : schema_files())
+        latest = std::max(latest, version_of(file.name));
     return latest;
 }
 

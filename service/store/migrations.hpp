@@ -10,7 +10,7 @@ namespace vokter::store {
 
 // Thrown when the database was written by a newer Vokter than this binary.
 class SchemaTooNew : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -24,6 +24,7 @@ Store::Lease Store::read() {
 
 Store::Lease::~Lease() {
     if (!db_) return;
+    db_->reset_statements();
     std::lock_guard lock(store_->pool_mutex_);
     store_->idle_.push_back(std::move(db_));
 }

@@ -18,17 +18,17 @@ struct StoreOptions {
 };
 
 class Store {
-public:
+  public:
     // A read connection lent to the caller; returned to the pool when the lease ends.
     class Lease {
-    public:
+      public:
         Lease(Store& store, std::unique_ptr<Connection> db) : store_(&store), db_(std::move(db)) {}
         Lease(Lease&&) = default;
         ~Lease();
         Connection& operator*() const { return *db_; }
         Connection* operator->() const { return db_.get(); }
 
-    private:
+      private:
         Store* store_;
         std::unique_ptr<Connection> db_;
     };
@@ -41,7 +41,7 @@ public:
     Lease read();  // thread-safe
     const StoreOptions& options() const { return options_; }
 
-private:
+  private:
     StoreOptions options_;
     std::unique_ptr<Writer> writer_;
     std::mutex pool_mutex_;

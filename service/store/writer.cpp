@@ -25,7 +25,9 @@ void Writer::submit(std::function<void(Connection&)> job, bool exclusive) {
     done.get();  // rethrows the job's or the commit's exception
 }
 
-void Writer::run_exclusive(const std::function<void(Connection&)>& job) { submit(job, true); }
+void Writer::run_exclusive(const std::function<void(Connection&)>& job) {
+    submit(job, true);
+}
 
 std::uint64_t Writer::commits() const {
     std::lock_guard lock(mutex_);
@@ -71,6 +73,7 @@ void Writer::run_batch(std::deque<Pending>& batch) {
             try {
                 Savepoint savepoint(db_);
                 batch[i].job(db_);
+                db_.reset_statements();
                 savepoint.release();
             } catch (...) {
                 failures[i] = std::current_exception();
@@ -79,7 +82,8 @@ void Writer::run_batch(std::deque<Pending>& batch) {
         tx.commit();
     } catch (...) {  // BEGIN or COMMIT failed: nothing of the batch is durable
         const auto failure = std::current_exception();
-        for (auto& pending : batch) pending.done.set_exception(failure);
+        for (auto& pending : batch)
+            pending.done.set_exception(failure);
         return;
     }
     {

@@ -20,7 +20,7 @@
 namespace vokter::store {
 
 class Writer {
-public:
+  public:
     // Opens the write connection to `path`. `max_batch` caps how many jobs share a transaction.
     Writer(const std::string& path, Durability durability, std::size_t max_batch = 128);
     // Finishes every job already queued, then stops the thread and closes the connection.
@@ -49,7 +49,7 @@ public:
 
     std::uint64_t commits() const;  // transactions committed so far (for metrics and tests)
 
-private:
+  private:
     struct Pending {
         std::function<void(Connection&)> job;
         bool exclusive = false;

@@ -1,0 +1,148 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "app/config.hpp"
+#include "app/rules_cli.hpp"
+#include "app/serve.hpp"
+#include "app/version.hpp"
+#include "store/backup.hpp"
+#include "store/comment_repository.hpp"
+#include "store/migrations.hpp"
+
+namespace vokter::app {
+
+namespace {
+
+// Flags for every setting of the option table, plus --config. Values land in `given`.
+void add_config_flags(CLI::App& command, std::string& config_file,
+                      std::map<std::string, std::string>& given) {
+    command.add_option("--config", config_file, "TOML config file (env VOKTER_CONFIG)")
+        ->envname("VOKTER_CONFIG");
+    for (const auto& option : config_options()) {
+        command
+            .add_option_function<std::string>(
+                flag_name(option.key),
+                [&given, key = option.key](const std::string& value) { given[key] = value; },
+                option.help + " (env " + env_name(option.key) + ", config key " + option.key + ")")
+            ->type_name("VALUE");
+    }
+}
+
+// Loads the config or prints every error; returns nullopt on failure.
+std::optional<Config> config_or_report(const std::string& file,
+                                       const std::map<std::string, std::string>& given) {
+    auto config = load_config(file, given);
+    if (config) return std::move(config).value();
+    std::cerr << "vokter: invalid configuration:\n";
+    for (const auto& e : config.errors())
+        std::cerr << "  " << e.where << ": " << e.message << "\n";
+    return std::nullopt;
+}
+
+// Opens the store for a one-off command; prints why when it cannot.
+std::unique_ptr<store::Store> open_store(const Config& config, int& exit_code) {
+    try {
+        return std::make_unique<store::Store>(store_options(config));
+    } catch (const store::SchemaTooNew& e) {
+        std::cerr << "vokter: " << config.db << ": " << e.what() << "\n";
+        exit_code = 3;
+    } catch (const std::exception& e) {
+        std::cerr << "vokter: cannot use the database " << config.db << ": " << e.what() << "\n";
+        exit_code = 1;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{
+        "Vokter: self-hosted comment moderation. Stores comments in SQLite, scores them "
+        "with the rules of a rule file, and publishes, holds or files each as spam."};
+    app.set_version_flag("--version", std::string(version()));
+    app.require_subcommand(1);
+    int exit_code = 0;
+
+    std::string config_file;
+    std::map<std::string, std::string> given;
+
+    auto* serve_cmd = app.add_subcommand("serve",
+                                         "Run the HTTP service (defaults: 127.0.0.1:8080, "
+                                         "./vokter.db, embedded rules)");
+    add_config_flags(*serve_cmd, config_file, given);
+    serve_cmd->callback([&] {
+        if (auto config = config_or_report(config_file, given)) {
+            exit_code = serve(*config);
+        } else {
+            exit_code = 1;
+        }
+    });
+
+    auto* migrate_cmd =
+        app.add_subcommand("migrate", "Create the database or bring its schema up to date");
+    add_config_flags(*migrate_cmd, config_file, given);
+    migrate_cmd->callback([&] {
+        auto config = config_or_report(config_file, given);
+        if (!config) return void(exit_code = 1);
+        if (auto store = open_store(*config, exit_code)) {
+            auto db = store->read();
+            std::cout << config->db << ": schema version " << store::schema_version(*db) << "\n";
+        }
+    });
+
+    std::string backup_to;
+    auto* backup_cmd = app.add_subcommand(
+        "backup", "Write a consistent copy of the database (safe while the service runs)");
+    add_config_flags(*backup_cmd, config_file, given);
+    backup_cmd->add_option("--to", backup_to, "file to write (must not exist)")->required();
+    backup_cmd->callback([&] {
+        auto config = config_or_report(config_file, given);
+        if (!config) return void(exit_code = 1);
+        if (std::filesystem::exists(backup_to)) {
+            std::cerr << "vokter: " << backup_to << " exists already\n";
+            return void(exit_code = 1);
+        }
+        if (auto store = open_store(*config, exit_code)) {
+            auto db = store->read();
+            store::backup_to(*db, backup_to);
+            std::cout << "backup written to " << backup_to << "\n";
+        }
+    });
+
+    std::string thread_action;
+    std::string thread_uri;
+    auto* thread_cmd = app.add_subcommand("thread", "Close or reopen a page's comments");
+    add_config_flags(*thread_cmd, config_file, given);
+    thread_cmd->add_option("action", thread_action, "close or open")
+        ->required()
+        ->check(CLI::IsMember({"close", "open"}));
+    thread_cmd->add_option("uri", thread_uri, "the page's URI as the widget sends it")->required();
+    thread_cmd->callback([&] {
+        auto config = config_or_report(config_file, given);
+        if (!config) return void(exit_code = 1);
+        auto store = open_store(*config, exit_code);
+        if (!store) return;
+        const bool found = store->writer().run([&](store::Connection& db) {
+            return store::set_thread_closed(db, thread_uri, thread_action == "close");
+        });
+        if (!found) {
+            std::cerr << "vokter: no thread " << thread_uri << "\n";
+            exit_code = 1;
+        }
+    });
+
+    add_rules_commands(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return exit_code;
+}
+
+}  // namespace vokter::app

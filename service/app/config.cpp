@@ -1,0 +1,241 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+
+namespace vokter::app {
+
+namespace {
+
+template <class T>
+std::string parse_number(const std::string& text, T& out, T min, T max) {
+    T value{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+        return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+    }
+    out = value;
+    return "";
+}
+
+std::string parse_bool(const std::string& text, bool& out) {
+    if (text == "true" || text == "1" || text == "yes") return out = true, "";
+    if (text == "false" || text == "0" || text == "no") return out = false, "";
+    return "must be true or false";
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) items.push_back(item);
+    }
+    return items;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items)
+        out += (out.empty() ? "" : ",") + item;
+    return out;
+}
+
+// host:port with a port from 0 to 65535.
+std::string parse_listen(const std::string& text, std::string& out) {
+    const auto colon = text.rfind(':');
+    int port = 0;
+    if (colon == std::string::npos || colon == 0 ||
+        !parse_number(text.substr(colon + 1), port, 0, 65535).empty()) {
+        return "must be HOST:PORT, e.g. 127.0.0.1:8080";
+    }
+    out = text;
+    return "";
+}
+
+}  // namespace
+
+const std::vector<ConfigOption>& config_options() {
+    static const std::vector<ConfigOption> options = {
+        {"listen", "address and port to listen on (HOST:PORT)",
+         [](Config& c, const std::string& t) { return parse_listen(t, c.listen); },
+         [](const Config& c) { return c.listen; }},
+        {"db", "path of the SQLite database file (created if missing)",
+         [](Config& c, const std::string& t) {
+             return t.empty() ? std::string("must not be empty") : (c.db = t, "");
+         },
+         [](const Config& c) { return c.db; }},
+        {"rules", "path of the rule file; empty for the rules embedded in the binary",
+         [](Config& c, const std::string& t) { return c.rules = t, std::string(); },
+         [](const Config& c) { return c.rules.empty() ? std::string("(embedded)") : c.rules; }},
+        {"threads", "HTTP worker threads (each open keep-alive connection holds one)",
+         [](Config& c, const std::string& t) { return parse_number(t, c.threads, 1, 1024); },
+         [](const Config& c) { return std::to_string(c.threads); }},
+        {"durability",
+         "full: a commit survives power loss; normal: it survives a crash of the process",
+         [](Config& c, const std::string& t) {
+             if (t != "full" && t != "normal") return std::string("must be full or normal");
+             return c.durability = t, std::string();
+         },
+         [](const Config& c) { return c.durability; }},
+        {"max_request_bytes", "largest request body accepted (413 above)",
+         [](Config& c, const std::string& t) {
+             return parse_number<std::int64_t>(t, c.max_request_bytes, 1024, 64 << 20);
+         },
+         [](const Config& c) { return std::to_string(c.max_request_bytes); }},
+        {"max_body_chars", "longest comment body, in characters",
+         [](Config& c, const std::string& t) {
+             return parse_number<std::int64_t>(t, c.max_body_chars, 1, 1000000);
+         },
+         [](const Config& c) { return std::to_string(c.max_body_chars); }},
+        {"max_depth", "deepest reply level; deeper replies attach to the deepest allowed parent",
+         [](Config& c, const std::string& t) { return parse_number(t, c.max_depth, 0, 100); },
+         [](const Config& c) { return std::to_string(c.max_depth); }},
+        {"edit_window_seconds", "how long a commenter may edit or delete their comment",
+         [](Config& c, const std::string& t) {
+             return parse_number<std::int64_t>(t, c.edit_window_seconds, 0, 86400 * 30);
+         },
+         [](const Config& c) { return std::to_string(c.edit_window_seconds); }},
+        {"cors_origins",
+         "origins allowed to call the API from a browser (comma-separated, * for any)",
+         [](Config& c, const std::string& t) {
+             return c.cors_origins = split_list(t), std::string();
+         },
+         [](const Config& c) { return join(c.cors_origins); }},
+        {"trusted_proxies", "proxy addresses whose X-Forwarded-For is believed (comma-separated)",
+         [](Config& c, const std::string& t) {
+             return c.trusted_proxies = split_list(t), std::string();
+         },
+         [](const Config& c) { return join(c.trusted_proxies); }},
+        {"rate_limit_per_minute", "comment posts allowed per client IP per minute; 0 = no limit",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.rate_limit_per_minute, 0, 1000000);
+         },
+         [](const Config& c) { return std::to_string(c.rate_limit_per_minute); }},
+        {"reveal_spam", "tell the poster a comment was filed as spam (default: say pending)",
+         [](Config& c, const std::string& t) { return parse_bool(t, c.reveal_spam); },
+         [](const Config& c) { return std::string(c.reveal_spam ? "true" : "false"); }},
+        {"log_requests", "log one line per request",
+         [](Config& c, const std::string& t) { return parse_bool(t, c.log_requests); },
+         [](const Config& c) { return std::string(c.log_requests ? "true" : "false"); }},
+    };
+    return options;
+}
+
+std::string env_name(const std::string& key) {
+    std::string name = "VOKTER_" + key;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return name;
+}
+
+std::string flag_name(const std::string& key) {
+    std::string name = "--" + key;
+    std::replace(name.begin(), name.end(), '_', '-');
+    return name;
+}
+
+Result<Config> load_config(const std::string& config_file,
+                           const std::map<std::string, std::string>& flags) {
+    Config config;
+    std::vector<Error> errors;
+    const auto apply = [&](const ConfigOption& option, const std::string& text,
+                           const std::string& where) {
+        if (auto problem = option.set(config, text); !problem.empty()) {
+            errors.push_back({"invalid_setting", option.key + " " + problem, where});
+        }
+    };
+    if (!config_file.empty()) {
+        try {
+            const toml::table file = toml::parse_file(config_file);
+            for (const auto& [key, value] : file) {
+                const auto where = config_file + ":" + std::to_string(value.source().begin.line);
+                const auto& options = config_options();
+                const auto option = std::find_if(options.begin(), options.end(),
+                                                 [&](const auto& o) { return o.key == key.str(); });
+                if (option == options.end()) {
+                    errors.push_back(
+                        {"unknown_setting", "unknown setting " + std::string(key.str()), where});
+                    continue;
+                }
+                std::string text;
+                if (auto s = value.value<std::string>(); s && value.is_string()) {
+                    text = *s;
+                } else if (value.is_integer()) {
+                    text = std::to_string(*value.value<std::int64_t>());
+                } else if (value.is_boolean()) {
+                    text = *value.value<bool>() ? "true" : "false";
+                } else if (const toml::array* list = value.as_array()) {
+                    std::vector<std::string> items;
+                    for (const auto& item : *list)
+                        items.push_back(item.value_or(std::string()));
+                    text = join(items);
+                } else {
+                    errors.push_back(
+                        {"invalid_setting", option->key + " has a value of the wrong kind", where});
+                    continue;
+                }
+                apply(*option, text, where);
+            }
+        } catch (const toml::parse_error& e) {
+            errors.push_back({"config_syntax", std::string(e.description()),
+                              config_file + ":" + std::to_string(e.source().begin.line) + ":" +
+                                  std::to_string(e.source().begin.column)});
+        }
+    }
+    for (const auto& option : config_options()) {
+        if (const char* value = std::getenv(env_name(option.key).c_str())) {
+            apply(option, value, env_name(option.key));
+        }
+    }
+    for (const auto& [key, text] : flags) {
+        const auto& options = config_options();
+        const auto option = std::find_if(options.begin(), options.end(),
+                                         [&](const auto& o) { return o.key == key; });
+        if (option != options.end()) apply(*option, text, flag_name(key));
+    }
+    if (!errors.empty()) return errors;
+    return config;
+}
+
+std::string describe(const Config& config) {
+    std::string text;
+    for (const auto& option : config_options()) {
+        text += (text.empty() ? "" : " ") + option.key + "=" + option.show(config);
+    }
+    return text;
+}
+
+http::ServerOptions server_options(const Config& config) {
+    http::ServerOptions options;
+    const auto colon = config.listen.rfind(':');
+    options.host = config.listen.substr(0, colon);
+    if (options.host.size() > 2 && options.host.front() == '[') {  // [::1]:8080
+        options.host = options.host.substr(1, options.host.size() - 2);
+    }
+    options.port = std::stoi(config.listen.substr(colon + 1));
+    options.threads = config.threads;
+    options.max_request_bytes = static_cast<std::size_t>(config.max_request_bytes);
+    options.cors_origins = config.cors_origins;
+    options.trusted_proxies = config.trusted_proxies;
+    options.rate_limit_per_minute = config.rate_limit_per_minute;
+    options.log_requests = config.log_requests;
+    options.limits.body_chars = static_cast<std::size_t>(config.max_body_chars);
+    options.policy.max_depth = config.max_depth;
+    options.policy.edit_window_seconds = config.edit_window_seconds;
+    options.policy.reveal_spam = config.reveal_spam;
+    return options;
+}
+
+store::StoreOptions store_options(const Config& config) {
+    return {config.db,
+            config.durability == "normal" ? store::Durability::normal : store::Durability::full};
+}
+
+}  // namespace vokter::app

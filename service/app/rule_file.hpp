@@ -1,0 +1,43 @@
+#pragma once
+// Where the service's rules come from: a rule file on disk, or the default embedded in the
+// binary. Loads it, puts it in force, and remembers how the last (re)load went. A failed reload
+// leaves the rules in force untouched. Thread-safe.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "core/active_ruleset.hpp"
+#include "core/rule_set.hpp"
+#include "http/server.hpp"
+
+namespace vokter::app {
+
+// Reads lists named by a rule file: from the rule file's folder, or from the embedded rules
+// when `rule_path` is empty. Names with "/" or ".." are refused.
+core::ListReader list_reader_for(const std::string& rule_path);
+
+// Loads the rule file at `path` (empty: the embedded default) without putting it in force.
+Result<core::RulesetPtr> load_rule_file(const std::string& path);
+
+class RuleFile {
+  public:
+    explicit RuleFile(std::string path) : path_(std::move(path)) {}
+
+    // Loads the file; on success puts it in force in `active` and returns true; on failure
+    // keeps the old rules and records every error (see status()).
+    bool reload(core::ActiveRuleset& active, std::int64_t now_ms);
+
+    http::RulesStatus status() const;
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+    mutable std::mutex mutex_;
+    http::RulesStatus status_;
+};
+
+// "file:3:1 rule X: message" lines, one per error.
+std::string format_errors(const std::vector<Error>& errors);
+
+}  // namespace vokter::app

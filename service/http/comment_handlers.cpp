@@ -1,0 +1,258 @@
+// Handlers of the public comment API: parse, call the CommentService, encode.
+
+#include "http/json_codecs.hpp"
+#include "http/problem.hpp"
+#include "http/server_impl.hpp"
+#include "store/migrations.hpp"
+
+namespace vokter::http {
+
+namespace {
+
+enum class BodyKind { json, form };
+
+BodyKind body_kind(const httplib::Request& req) {
+    std::string type = req.get_header_value("Content-Type");
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ')
+        type.pop_back();
+    for (auto& c : type)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (type == "application/json") return BodyKind::json;
+    if (type == "application/x-www-form-urlencoded") return BodyKind::form;
+    fail(415, "send application/json or application/x-www-form-urlencoded");
+}
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+// A form post from a page without JavaScript gets a readable page instead of problem+json.
+void send_form_error(httplib::Response& res, const Problem& problem, const std::string& back) {
+    std::string html =
+        "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>Kommentaren ble ikke "
+        "sendt</title><h1>Kommentaren ble ikke sendt</h1><p>" +
+        html_escape(problem.detail) + "</p>";
+    if (!problem.errors.empty()) {
+        html += "<ul>";
+        for (const auto& e : problem.errors)
+            html += "<li>" + html_escape(e.field) + ": " + html_escape(e.message) + "</li>";
+        html += "</ul>";
+    }
+    if (!back.empty()) html += "<p><a href=\"" + html_escape(back) + "\">Tilbake</a></p>";
+    res = httplib::Response();
+    res.status = problem.status;
+    for (const auto& [name, value] : problem.headers)
+        res.set_header(name, value);
+    res.set_content(html + "</html>", "text/html; charset=utf-8");
+}
+
+// Where a no-JS form post returns to: the page it came from (Referer), else the thread URI.
+std::string return_page(const httplib::Request& req, const std::string& thread) {
+    std::string page = req.get_header_value("Referer");
+    if (page.empty()) page = thread;
+    if (const auto hash = page.find('#'); hash != std::string::npos) page.resize(hash);
+    const bool safe =
+        page.starts_with("/") || page.starts_with("http://") || page.starts_with("https://");
+    return safe && page.find_first_of("\r\n") == std::string::npos ? page : "/";
+}
+
+std::int64_t path_id(const httplib::Request& req) {
+    const std::string& digits = req.matches[1];
+    if (digits.size() > 18) fail(404, "no such comment");
+    return std::stoll(digits);
+}
+
+}  // namespace
+
+void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& reader) {
+    const BodyKind kind = body_kind(req);
+    const std::string body = read_body(req, reader, options.max_request_bytes);
+    try {
+        const FieldMap fields =
+            kind == BodyKind::json ? parse_json_fields(body) : parse_form_fields(body);
+        core::Submission submission = validate_submission(fields, options.limits);
+        submission.ip = client_ip(req);
+        submission.user_agent = req.get_header_value("User-Agent").substr(0, 512);
+        submission.referrer = req.get_header_value("Referer").substr(0, 1024);
+        const std::int64_t now = now_ms();
+        if (const int wait = limiter.acquire(submission.ip, now); wait > 0) {
+            throw ApiError(Problem{429,
+                                   status_title(429),
+                                   "too many comments from your address; try again in " +
+                                       std::to_string(wait) + " seconds",
+                                   {},
+                                   {{"Retry-After", std::to_string(wait)}}});
+        }
+        std::optional<std::int64_t> rendered_at;
+        if (const auto token = form_token_of(fields)) {
+            rendered_at = form_tokens.verify(*token, submission.thread);
+        }
+        const std::string thread = submission.thread;
+        const Submitted submitted = comments.submit(std::move(submission), rendered_at, now);
+        (submitted.status == store::kApproved ? metrics.comments_approved
+         : submitted.status == store::kSpam   ? metrics.comments_spam
+                                              : metrics.comments_pending)
+            .fetch_add(1, std::memory_order_relaxed);
+        if (kind == BodyKind::form) {
+            res.status = 303;
+            res.set_header("Location",
+                           return_page(req, thread) + "#comment-" + std::to_string(submitted.id));
+            return;
+        }
+        send_json(res, submitted.status == store::kApproved ? 201 : 202,
+                  submitted_json(submitted, options.policy));
+        res.set_header("Location", "/api/comments/" + std::to_string(submitted.id));
+    } catch (const ApiError& e) {
+        if (kind != BodyKind::form) throw;
+        send_form_error(res, e.problem(), return_page(req, ""));
+    }
+}
+
+void Server::Impl::handle_list_comments(const httplib::Request& req, httplib::Response& res) {
+    const auto thread =
+        normalise_thread_uri(req.get_param_value("thread"), options.limits.thread_bytes);
+    if (!thread) fail_fields({{"thread", "must be a path starting with / or an http(s) URL"}});
+    const std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "oldest";
+    if (sort != "oldest" && sort != "newest") {
+        fail_fields({{"sort", "must be oldest or newest"}});
+    }
+    int limit = 50;
+    if (req.has_param("limit")) {
+        const std::string text = req.get_param_value("limit");
+        if (text.empty() || text.size() > 3 ||
+            text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1 ||
+            std::stoi(text) > 200) {
+            fail_fields({{"limit", "must be a whole number from 1 to 200"}});
+        }
+        limit = std::stoi(text);
+    }
+    std::optional<store::ThreadCursor> after;
+    if (req.has_param("after")) {
+        after = parse_cursor(req.get_param_value("after"));
+        if (!after) fail_fields({{"after", "is not a cursor this API gave out"}});
+    }
+    auto db = store.read();
+    const auto page = store::thread_page(
+        *db, *thread, sort == "newest" ? store::SortOrder::newest : store::SortOrder::oldest, limit,
+        after);
+    send_json(res, 200, thread_page_json(page));
+}
+
+void Server::Impl::handle_counts(const httplib::Request& req, httplib::Response& res) {
+    const std::size_t n = req.get_param_value_count("thread");
+    if (n == 0) fail_fields({{"thread", "give at least one thread"}});
+    if (n > 200) fail_fields({{"thread", "at most 200 threads at once"}});
+    std::vector<std::string> uris;
+    std::vector<std::string> asked;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string raw = req.get_param_value("thread", i);
+        const auto uri = normalise_thread_uri(raw, options.limits.thread_bytes);
+        if (!uri) fail_fields({{"thread", "is not a path or http(s) URL: " + raw.substr(0, 100)}});
+        uris.push_back(*uri);
+        asked.push_back(raw);
+    }
+    auto db = store.read();
+    const auto counts = store::approved_counts(*db, uris);
+    nlohmann::json doc = nlohmann::json::object();
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        doc[asked[i]] = counts[i].second;
+    send_json(res, 200, doc);
+}
+
+void Server::Impl::handle_edit_comment(const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& reader) {
+    const std::int64_t id = path_id(req);
+    if (body_kind(req) != BodyKind::json) fail(415, "send application/json");
+    const FieldMap fields = parse_json_fields(read_body(req, reader, options.max_request_bytes));
+    for (const auto& [name, value] : fields) {
+        if (name != "body" && name != "name" && name != "website") {
+            fail_fields({{name, "cannot be changed by an edit (body, name and website can)"}});
+        }
+    }
+    FieldMap checked = fields;
+    checked["thread"] = "/";  // the stored thread is kept; validation needs a value
+    const core::Submission edited = validate_submission(checked, options.limits);
+    const std::string status =
+        comments.edit(id, req.get_header_value("X-Edit-Token"), edited, now_ms());
+    send_json(res, 200, {{"id", id}, {"status", public_status(status, options.policy)}});
+}
+
+void Server::Impl::handle_delete_comment(const httplib::Request& req, httplib::Response& res) {
+    comments.remove(path_id(req), req.get_header_value("X-Edit-Token"), now_ms());
+    res.status = 204;
+}
+
+void Server::Impl::handle_form_token(const httplib::Request& req, httplib::Response& res) {
+    const auto thread =
+        normalise_thread_uri(req.get_param_value("thread"), options.limits.thread_bytes);
+    if (!thread) fail_fields({{"thread", "must be a path starting with / or an http(s) URL"}});
+    res.set_header("Cache-Control", "no-store");
+    send_json(res, 200, {{"form_token", form_tokens.issue(*thread, now_ms() / 1000)}});
+}
+
+void Server::Impl::handle_health(const httplib::Request&, httplib::Response& res) {
+    const RulesStatus status = rules_status();
+    int schema = 0;
+    {
+        auto db = store.read();
+        schema = store::schema_version(*db);
+    }
+    nlohmann::json doc = {
+        {"status", "ok"}, {"schema_version", schema}, {"ruleset_version", status.version}};
+    if (!status.last_error.empty()) doc["rules_error"] = status.last_error;
+    res.set_header("Cache-Control", "no-store");
+    send_json(res, 200, doc);
+}
+
+void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& res) {
+    std::string text;
+    const auto metric = [&](const char* name, const char* help, const char* type,
+                            std::uint64_t value, const char* labels = "") {
+        text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type +
+                "\n" + name + labels + " " + std::to_string(value) + "\n";
+    };
+    metric("vokter_http_requests_total", "HTTP requests received.", "counter",
+           metrics.requests.load());
+    metric("vokter_http_client_errors_total", "Responses with a 4xx status.", "counter",
+           metrics.responses_4xx.load());
+    metric("vokter_http_server_errors_total", "Responses with a 5xx status.", "counter",
+           metrics.responses_5xx.load());
+    text +=
+        "# HELP vokter_comments_total Comments stored, by verdict.\n"
+        "# TYPE vokter_comments_total counter\n";
+    text += "vokter_comments_total{status=\"approved\"} " +
+            std::to_string(metrics.comments_approved.load()) + "\n";
+    text += "vokter_comments_total{status=\"pending\"} " +
+            std::to_string(metrics.comments_pending.load()) + "\n";
+    text += "vokter_comments_total{status=\"spam\"} " +
+            std::to_string(metrics.comments_spam.load()) + "\n";
+    metric("vokter_store_commits_total", "Write transactions committed (group commits).", "counter",
+           store.writer().commits());
+    res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+}  // namespace vokter::http

@@ -1,0 +1,246 @@
+#include "http/server.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "http/json_codecs.hpp"
+#include "http/log.hpp"
+#include "http/problem.hpp"
+#include "http/server_impl.hpp"
+
+namespace vokter::http {
+
+namespace {
+
+thread_local std::chrono::steady_clock::time_point request_started;
+
+using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+using ReaderHandler =
+    std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&)>;
+
+}  // namespace
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& doc) {
+    res.status = status;
+    res.set_content(dump(doc), "application/json; charset=utf-8");
+}
+
+Server::Impl::Impl(ServerOptions options_in, store::Store& store_in, core::ActiveRuleset& rules_in,
+                   std::string form_key, std::function<RulesStatus()> status)
+    : options(std::move(options_in)),
+      store(store_in),
+      rules(rules_in),
+      comments(store_in, rules_in, options.policy),
+      form_tokens(std::move(form_key)),
+      limiter(options.rate_limit_per_minute),
+      rules_status(std::move(status)) {
+    const auto threads = static_cast<std::size_t>(std::max(1, options.threads));
+    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // Measured on this hardware (DESIGN.md): Nagle's algorithm and closing keep-alive
+    // connections after 5 requests cost 300x in throughput.
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(100000);
+    http.set_keep_alive_timeout(5);
+    http.set_read_timeout(10);
+    http.set_write_timeout(10);
+    http.set_payload_max_length(options.max_request_bytes);
+
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+        request_started = std::chrono::steady_clock::now();
+        metrics.requests.fetch_add(1, std::memory_order_relaxed);
+        if (req.headers.size() > options.max_headers) {
+            send_problem(req, res,
+                         {431,
+                          status_title(431),
+                          "more than " + std::to_string(options.max_headers) + " header fields",
+                          {},
+                          {}});
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // Answers httplib's own errors (unknown route 404, 413, 414, 400) as problem+json.
+    http.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request& req, httplib::Response& res) {
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            const int status = res.status;
+            std::string detail = status == 404 ? "no such resource: " + req.path
+                                 : status == 413
+                                     ? "the request body is larger than " +
+                                           std::to_string(options.max_request_bytes) + " bytes"
+                                     : status_title(status);
+            send_problem(req, res, {status, status_title(status), detail, {}, {}});
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+    http.set_exception_handler(
+        [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+            send_problem(req, res, {500, status_title(500), "internal error", {}, {}});
+        });
+    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+        if (res.status >= 500) {
+            metrics.responses_5xx.fetch_add(1, std::memory_order_relaxed);
+        } else if (res.status >= 400) {
+            metrics.responses_4xx.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (!options.log_requests) return;
+        const auto elapsed = std::chrono::duration<double, std::milli>(
+                                 std::chrono::steady_clock::now() - request_started)
+                                 .count();
+        char duration[32];
+        std::snprintf(duration, sizeof duration, "%.2fms", elapsed);
+        log_line(req.method + " " + req.path + " " + std::to_string(res.status) + " " + duration);
+    });
+    setup_routes();
+}
+
+// The barrier: every handler runs inside it. ApiError becomes its problem response; any other
+// exception is logged and answered with a JSON 500. CORS headers go on every answer.
+template <class Fn>
+static auto guarded(Server::Impl* impl, Fn fn) {
+    return [impl, fn](const httplib::Request& req, httplib::Response& res, auto&&... reader) {
+        try {
+            (impl->*fn)(req, res, reader...);
+            impl->apply_cors(req, res);
+        } catch (const ApiError& e) {
+            impl->send_problem(req, res, e.problem());
+        } catch (const std::exception& e) {
+            log_line(std::string("error: ") + req.method + " " + req.path + ": " + e.what());
+            impl->send_problem(req, res, {500, status_title(500), "internal error", {}, {}});
+        }
+    };
+}
+
+// The routing table: every route Vokter answers, in one place.
+void Server::Impl::setup_routes() {
+    using Impl = Server::Impl;
+    const auto with_reader = [this](auto fn) {
+        auto wrapped = guarded(this, fn);
+        return [wrapped](const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader) { wrapped(req, res, reader); };
+    };
+    const auto plain = [this](auto fn) {
+        auto wrapped = guarded(this, fn);
+        return
+            [wrapped](const httplib::Request& req, httplib::Response& res) { wrapped(req, res); };
+    };
+    http.Post("/api/comments", with_reader(&Impl::handle_post_comment));
+    http.Get("/api/comments", plain(&Impl::handle_list_comments));
+    http.Put(R"(/api/comments/(\d+))", with_reader(&Impl::handle_edit_comment));
+    http.Delete(R"(/api/comments/(\d+))", plain(&Impl::handle_delete_comment));
+    http.Get("/api/counts", plain(&Impl::handle_counts));
+    http.Get("/api/form-token", plain(&Impl::handle_form_token));
+    http.Get("/healthz", plain(&Impl::handle_health));
+    http.Get("/metrics", plain(&Impl::handle_metrics));
+    http.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+        apply_cors(req, res);
+        res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+        res.set_header("Access-Control-Allow-Headers", "Content-Type, X-Edit-Token, Authorization");
+        res.set_header("Access-Control-Max-Age", "600");
+        res.status = 204;
+    });
+}
+
+std::string Server::Impl::client_ip(const httplib::Request& req) const {
+    const auto trusted = [this](const std::string& ip) {
+        return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), ip) !=
+               options.trusted_proxies.end();
+    };
+    if (!trusted(req.remote_addr) || !req.has_header("X-Forwarded-For")) return req.remote_addr;
+    // Walk from the right: the first address not added by a trusted proxy is the client.
+    std::string chain = req.get_header_value("X-Forwarded-For");
+    std::string candidate = req.remote_addr;
+    while (!chain.empty()) {
+        const auto comma = chain.rfind(',');
+        std::string ip = chain.substr(comma == std::string::npos ? 0 : comma + 1);
+        ip.erase(0, ip.find_first_not_of(' '));
+        ip.erase(ip.find_last_not_of(' ') + 1);
+        chain.resize(comma == std::string::npos ? 0 : comma);
+        if (ip.empty()) continue;
+        candidate = ip;
+        if (!trusted(ip)) break;
+    }
+    return candidate.substr(0, 64);
+}
+
+std::string Server::Impl::read_body(const httplib::Request& req,
+                                    const httplib::ContentReader& reader, std::size_t limit) const {
+    const auto too_large = [&] {
+        throw ApiError(
+            Problem{413,
+                    status_title(413),
+                    "the request body is larger than " + std::to_string(limit) + " bytes",
+                    {},
+                    {{"Connection", "close"}}});
+    };
+    if (req.has_header("Content-Length") &&
+        req.get_header_value<std::uint64_t>("Content-Length") > limit) {
+        too_large();
+    }
+    std::string body;
+    bool over = false;
+    const bool complete = reader([&](const char* data, std::size_t size) {
+        if (body.size() + size > limit) {
+            over = true;
+            return false;
+        }
+        body.append(data, size);
+        return true;
+    });
+    if (over) too_large();
+    if (!complete) fail(400, "the request body could not be read");
+    return body;
+}
+
+void Server::Impl::apply_cors(const httplib::Request& req, httplib::Response& res) const {
+    if (!req.has_header("Origin") || !req.path.starts_with("/api/")) return;
+    const std::string origin = req.get_header_value("Origin");
+    const bool allowed = std::find_if(options.cors_origins.begin(), options.cors_origins.end(),
+                                      [&](const std::string& o) {
+                                          return o == "*" || o == origin;
+                                      }) != options.cors_origins.end();
+    res.set_header("Vary", "Origin");
+    if (!allowed) return;
+    res.set_header("Access-Control-Allow-Origin", origin);
+    res.set_header("Access-Control-Expose-Headers", "Location, Retry-After");
+}
+
+void Server::Impl::send_problem(const httplib::Request& req, httplib::Response& res,
+                                const Problem& problem) const {
+    res = httplib::Response();
+    res.status = problem.status;
+    for (const auto& [name, value] : problem.headers)
+        res.set_header(name, value);
+    res.set_content(problem.to_json(), "application/problem+json; charset=utf-8");
+    apply_cors(req, res);
+}
+
+Server::Server(ServerOptions options, store::Store& store, core::ActiveRuleset& rules,
+               std::string form_key, std::function<RulesStatus()> rules_status)
+    : impl_(std::make_unique<Impl>(std::move(options), store, rules, std::move(form_key),
+                                   std::move(rules_status))) {}
+
+Server::~Server() = default;
+
+int Server::bind() {
+    if (impl_->options.port == 0) return impl_->http.bind_to_any_port(impl_->options.host);
+    return impl_->http.bind_to_port(impl_->options.host, impl_->options.port) ? impl_->options.port
+                                                                              : -1;
+}
+
+bool Server::listen() {
+    return impl_->http.listen_after_bind();
+}
+void Server::stop() {
+    impl_->http.stop();
+}
+bool Server::is_running() const {
+    return impl_->http.is_running();
+}
+
+}  // namespace vokter::http

@@ -1,0 +1,62 @@
+#pragma once
+// Vokter's HTTP server: a small facade over cpp-httplib. Construct it with its options and the
+// shared store and ruleset, bind(), then listen() on a thread of your choice; stop() from any
+// thread (a signal handler's thread included) lets requests in flight finish and returns.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/active_ruleset.hpp"
+#include "http/comment_service.hpp"
+#include "http/submission_parser.hpp"
+#include "store/store.hpp"
+
+namespace vokter::http {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    int port = 8080;                           // 0 picks a free port (see Server::bind)
+    int threads = 64;                          // worker threads; each keep-alive client holds one
+    std::size_t max_request_bytes = 262144;    // larger bodies get 413 before they are read
+    std::size_t max_headers = 100;             // more header fields get 431
+    std::vector<std::string> cors_origins;     // origins allowed to call the API; "*" for any
+    std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+    int rate_limit_per_minute = 30;            // comment posts per client IP; 0 = no limit
+    bool log_requests = true;
+    SubmissionLimits limits;
+    CommentPolicy policy;
+};
+
+// What /healthz reports about the rules, supplied by whoever loads them.
+struct RulesStatus {
+    std::string version;
+    std::int64_t loaded_at_ms = 0;
+    std::string last_error;  // empty when the last (re)load succeeded
+};
+
+class Server {
+  public:
+    Server(ServerOptions options, store::Store& store, core::ActiveRuleset& rules,
+           std::string form_key, std::function<RulesStatus()> rules_status);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds the listening socket; returns the port (useful with port 0), or -1 on failure.
+    int bind();
+    // Serves until stop(); returns false if the server could not run. Blocks the caller.
+    bool listen();
+    void stop();
+    bool is_running() const;
+
+    struct Impl;  // internal to the http layer (server_impl.hpp)
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vokter::http

@@ -1,0 +1,66 @@
+#pragma once
+// Internal to the http layer: the state behind Server and the helpers its handlers share.
+
+#include <httplib.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+#include "http/form_token.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/server.hpp"
+
+namespace vokter::http {
+
+struct Metrics {
+    std::atomic<std::uint64_t> requests{0};
+    std::atomic<std::uint64_t> responses_4xx{0};
+    std::atomic<std::uint64_t> responses_5xx{0};
+    std::atomic<std::uint64_t> comments_approved{0};
+    std::atomic<std::uint64_t> comments_pending{0};
+    std::atomic<std::uint64_t> comments_spam{0};
+};
+
+struct Server::Impl {
+    Impl(ServerOptions options, store::Store& store, core::ActiveRuleset& rules,
+         std::string form_key, std::function<RulesStatus()> rules_status);
+
+    void setup_routes();
+
+    // --- handlers (comment_handlers.cpp) ---
+    void handle_post_comment(const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& reader);
+    void handle_list_comments(const httplib::Request& req, httplib::Response& res);
+    void handle_counts(const httplib::Request& req, httplib::Response& res);
+    void handle_edit_comment(const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& reader);
+    void handle_delete_comment(const httplib::Request& req, httplib::Response& res);
+    void handle_form_token(const httplib::Request& req, httplib::Response& res);
+    void handle_health(const httplib::Request& req, httplib::Response& res);
+    void handle_metrics(const httplib::Request& req, httplib::Response& res);
+
+    // --- shared helpers (server.cpp) ---
+    // The client's address: the peer, or the X-Forwarded-For entry a trusted proxy added.
+    std::string client_ip(const httplib::Request& req) const;
+    // Reads the body through `reader`, refusing more than `limit` bytes with 413.
+    std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader,
+                          std::size_t limit) const;
+    void apply_cors(const httplib::Request& req, httplib::Response& res) const;
+    void send_problem(const httplib::Request& req, httplib::Response& res,
+                      const Problem& problem) const;
+
+    ServerOptions options;
+    store::Store& store;
+    core::ActiveRuleset& rules;
+    CommentService comments;
+    FormTokens form_tokens;
+    RateLimiter limiter;
+    std::function<RulesStatus()> rules_status;
+    Metrics metrics;
+    httplib::Server http;
+};
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& doc);
+std::int64_t now_ms();
+
+}  // namespace vokter::http

@@ -1,6 +1,8 @@
 #include "core/rule_set.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
 
 #include "core/compiled_rules.hpp"
 #include "core/rule_file_parser.hpp"
@@ -173,6 +175,23 @@ std::vector<RuleSummary> summarise(const RuleFileSpec& spec) {
     return out;
 }
 
+// The line of an error location "source:line:column …", or 0 when it has none.
+long error_line(const Error& error, std::string_view source_name) {
+    const std::string_view where = error.where;
+    if (where.size() <= source_name.size() || where.substr(0, source_name.size()) != source_name ||
+        where[source_name.size()] != ':')
+        return 0;
+    return std::strtol(where.data() + source_name.size() + 1, nullptr, 10);
+}
+
+// Orders errors by line so a person reads them top to bottom; stable for errors on one line.
+std::vector<Error> by_line(std::vector<Error> errors, std::string_view source_name) {
+    std::stable_sort(errors.begin(), errors.end(), [&](const Error& a, const Error& b) {
+        return error_line(a, source_name) < error_line(b, source_name);
+    });
+    return errors;
+}
+
 }  // namespace
 
 std::optional<std::string_view> match_rule(const CompiledRule& rule, std::string_view text) {
@@ -205,7 +224,7 @@ Result<RulesetPtr> load_ruleset(std::string_view toml_text, std::string_view sou
     compiled->rules = compile_rules(spec.rules, errors);
     run_examples(spec.rules, compiled->rules, errors);
     const FactWindows windows = fact_windows(spec, errors);
-    if (!errors.empty()) return errors;
+    if (!errors.empty()) return by_line(std::move(errors), source_name);
     build_sets(*compiled, spec.rules, source_name, errors);
     if (!errors.empty()) return errors;
 

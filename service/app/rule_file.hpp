@@ -13,13 +13,6 @@
 
 namespace vokter::app {
 
-// Reads lists named by a rule file: from the rule file's folder, or from the embedded rules
-// when `rule_path` is empty. Names with "/" or ".." are refused.
-core::ListReader list_reader_for(const std::string& rule_path);
-
-// Loads the rule file at `path` (empty: the embedded default) without putting it in force.
-Result<core::RulesetPtr> load_rule_file(const std::string& path);
-
 class RuleFile {
   public:
     explicit RuleFile(std::string path) : path_(std::move(path)) {}

@@ -1,0 +1,208 @@
+// Tests of the real `vokter` binary: start-up, clean shutdown, crash safety, rule reloads.
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <signal.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "store/database.hpp"
+#include "support/test_support.hpp"
+
+using vokter::test::Process;
+using vokter::test::TempDir;
+using json = nlohmann::json;
+
+namespace {
+
+std::vector<std::string> serve_args(const TempDir& dir, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {VOKTER_BINARY, "serve", "--listen",
+                                     "127.0.0.1:0", "--db",  (dir / "vokter.db").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+httplib::Result post(int port, const json& doc) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(10);
+    return client.Post("/api/comments", doc.dump(), "application/json");
+}
+
+}  // namespace
+
+TEST_CASE("--help explains every command and option") {
+    TempDir dir;
+    Process help({VOKTER_BINARY, "--help"}, dir / "help.log");
+    CHECK(help.wait() == 0);
+    for (const char* command : {"serve", "rules", "migrate", "backup", "thread"}) {
+        CHECK_MESSAGE(help.log().find(command) != std::string::npos, command);
+    }
+    Process serve_help({VOKTER_BINARY, "serve", "--help"}, dir / "serve-help.log");
+    CHECK(serve_help.wait() == 0);
+    for (const char* option : {"--listen", "--db", "--rules", "--config", "VOKTER_LISTEN",
+                               "--threads", "--cors-origins", "VOKTER_TRUSTED_PROXIES"}) {
+        CHECK_MESSAGE(serve_help.log().find(option) != std::string::npos, option);
+    }
+}
+
+TEST_CASE("serve answers, logs requests and stops cleanly on SIGTERM") {
+    TempDir dir;
+    Process server(serve_args(dir), dir / "server.log", {{"VOKTER_RATE_LIMIT_PER_MINUTE", "0"}});
+    const int port = server.wait_for_port();
+    REQUIRE_MESSAGE(port > 0, server.log());
+    const auto res = post(port, {{"thread", "/blogg/fem-laeringspunkter"},
+                                 {"name", "Kari"},
+                                 {"body", "Takk for en god oppsummering – særlig punkt 3!"}});
+    REQUIRE(res);
+    CHECK((res->status == 201 || res->status == 202));
+    CHECK(json::parse(res->body)["id"].get<long>() > 0);
+    server.signal(SIGTERM);
+    CHECK(server.wait() == 0);
+    const std::string log = server.log();
+    CHECK(log.find("POST /api/comments 20") != std::string::npos);
+    CHECK(log.find("listen=127.0.0.1:0") != std::string::npos);  // the effective config
+    CHECK(log.find("SIGTERM: stopping") != std::string::npos);
+    CHECK(log.find("stopped") != std::string::npos);
+}
+
+TEST_CASE("every acknowledged comment survives kill -9 of the server") {
+    TempDir dir;
+    std::set<long> acknowledged;
+    {
+        Process server(serve_args(dir), dir / "server.log",
+                       {{"VOKTER_RATE_LIMIT_PER_MINUTE", "0"}, {"VOKTER_LOG_REQUESTS", "false"}});
+        const int port = server.wait_for_port();
+        REQUIRE_MESSAGE(port > 0, server.log());
+        std::mutex mutex;
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> clients;
+        for (int c = 0; c < 4; ++c) {
+            clients.emplace_back([&, c] {
+                httplib::Client client("127.0.0.1", port);
+                client.set_read_timeout(5);
+                for (int i = 0; !stop.load(); ++i) {
+                    const json doc = {{"thread", "/krasj/" + std::to_string(c)},
+                                      {"body", "Kommentar " + std::to_string(c) + "-" +
+                                                   std::to_string(i) + " æøå"}};
+                    const auto res = client.Post("/api/comments", doc.dump(), "application/json");
+                    if (!res) continue;  // the server is gone: the request was not acknowledged
+                    if (res->status == 201 || res->status == 202) {
+                        std::lock_guard lock(mutex);
+                        acknowledged.insert(json::parse(res->body)["id"].get<long>());
+                    }
+                }
+            });
+        }
+        // Kill while the clients are busy writing.
+        while (true) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::lock_guard lock(mutex);
+            if (acknowledged.size() >= 200) break;
+        }
+        server.signal(SIGKILL);
+        CHECK(server.wait() == 128 + SIGKILL);
+        stop = true;
+        for (auto& client : clients)
+            client.join();
+    }
+    REQUIRE(acknowledged.size() >= 200);
+    // The restarted server recovers the database (WAL) and serves again.
+    Process restarted(serve_args(dir), dir / "restarted.log");
+    REQUIRE_MESSAGE(restarted.wait_for_port() > 0, restarted.log());
+    restarted.signal(SIGTERM);
+    CHECK(restarted.wait() == 0);
+
+    vokter::store::Connection db((dir / "vokter.db").string(), vokter::store::Durability::full);
+    std::set<long> stored;
+    auto& stmt = db.prepare("SELECT id FROM comments");
+    while (stmt.step())
+        stored.insert(stmt.int64(0));
+    std::vector<long> lost;
+    for (const long id : acknowledged) {
+        if (!stored.contains(id)) lost.push_back(id);
+    }
+    CHECK_MESSAGE(lost.empty(), lost.size(), " acknowledged comments were lost");
+}
+
+TEST_CASE("a database written by a newer Vokter is refused with exit code 3") {
+    TempDir dir;
+    {
+        vokter::store::Connection db((dir / "vokter.db").string(), vokter::store::Durability::full);
+        db.exec("PRAGMA user_version = 9999");
+    }
+    Process server(serve_args(dir), dir / "server.log");
+    CHECK(server.wait() == 3);
+    CHECK(server.log().find("newer Vokter") != std::string::npos);
+}
+
+TEST_CASE("an invalid configuration stops start-up with every error") {
+    TempDir dir;
+    Process server(serve_args(dir, {"--threads", "0", "--durability", "maybe"}),
+                   dir / "server.log");
+    CHECK(server.wait() == 1);
+    CHECK(server.log().find("--threads") != std::string::npos);
+    CHECK(server.log().find("--durability") != std::string::npos);
+}
+
+namespace {
+
+std::string rule_file(const std::string& version, const std::string& word) {
+    return "version = \"" + version +
+           "\"\n[thresholds]\nhold = 5.0\nspam = 10.0\n\n[[rule]]\nid = \"WORD\"\n"
+           "description = \"a test word\"\nwords = [\"" +
+           word + "\"]\nscore = 6.0\nexamples.match = [\"" + word +
+           " nå\"]\n"
+           "examples.no_match = [\"noe annet\"]\n";
+}
+
+json health(int port) {
+    httplib::Client client("127.0.0.1", port);
+    return json::parse(client.Get("/healthz")->body);
+}
+
+// Waits until /healthz reports `check` true (the reload runs on the signal thread).
+template <class Check>
+bool eventually(int port, Check check) {
+    for (int i = 0; i < 500; ++i) {
+        if (check(health(port))) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("SIGHUP reloads the rule file; a broken file leaves the old rules in force") {
+    TempDir dir;
+    const auto rules = dir / "rules.toml";
+    vokter::test::write_file(rules, rule_file("v1", "kjøp"));
+    Process server(serve_args(dir, {"--rules", rules.string()}), dir / "server.log",
+                   {{"VOKTER_RATE_LIMIT_PER_MINUTE", "0"}});
+    const int port = server.wait_for_port();
+    REQUIRE_MESSAGE(port > 0, server.log());
+    CHECK(health(port)["ruleset_version"] == "v1");
+    CHECK(post(port, {{"thread", "/a"}, {"body", "Kjøp nå"}})->status == 202);
+    CHECK(post(port, {{"thread", "/a"}, {"body", "Selg nå"}})->status == 201);
+
+    vokter::test::write_file(rules, rule_file("v2", "selg"));
+    server.signal(SIGHUP);
+    REQUIRE(eventually(port, [](const json& h) { return h["ruleset_version"] == "v2"; }));
+    CHECK(post(port, {{"thread", "/b"}, {"body", "Kjøp nå"}})->status == 201);
+    CHECK(post(port, {{"thread", "/b"}, {"body", "Selg nå"}})->status == 202);
+
+    vokter::test::write_file(rules,
+                             "version = \"v3\"\n[[rule]]\nid = \"BAD\"\npattern = '(unclosed'\n");
+    server.signal(SIGHUP);
+    REQUIRE(eventually(port, [](const json& h) { return h.contains("rules_error"); }));
+    const json h = health(port);
+    CHECK(h["ruleset_version"] == "v2");
+    CHECK(h["rules_error"].get<std::string>().find("BAD") != std::string::npos);
+    CHECK(post(port, {{"thread", "/c"}, {"body", "Selg nå"}})->status == 202);
+    CHECK(server.log().find("rule file refused, the old rules stay in force") != std::string::npos);
+    server.signal(SIGTERM);
+    CHECK(server.wait() == 0);
+}

@@ -1,0 +1,113 @@
+#include "store/comment_repository.hpp"
+
+#include <doctest/doctest.h>
+
+#include "store/migrations.hpp"
+
+using namespace vokter;
+using namespace vokter::store;
+
+namespace {
+
+struct Db {
+    Db() : db(":memory:", Durability::normal) { migrate(db); }
+    std::int64_t add(const std::string& thread, const std::string& body, const char* status,
+                     std::int64_t created, std::optional<std::int64_t> parent = std::nullopt,
+                     const std::string& email = "", const std::string& ip = "10.0.0.1") {
+        NewComment c;
+        c.submission.thread = thread;
+        c.submission.body = body;
+        c.submission.email = email;
+        c.submission.ip = ip;
+        c.submission.parent = parent;
+        if (parent) {
+            const auto p = find_parent(db, *parent);
+            c.root_id = p->root_id;
+            c.depth = p->depth + 1;
+        }
+        c.status = status;
+        c.created = created;
+        c.verdict.score = 1.5;
+        c.verdict.ruleset_version = "v1";
+        c.verdict.hits = {{"LINKS", 1.5, "body", "2 links"}};
+        return insert_comment(db, c);
+    }
+    Connection db;
+};
+
+}  // namespace
+
+TEST_CASE("a stored comment reads back byte-exact with its verdict and hits") {
+    Db d;
+    const std::string body = "Blåbærsyltetøy 🫐\r\n\tmed tab";
+    const auto id = d.add("/a", body, kPending, 1000, std::nullopt, "k@example.no");
+    const auto stored = find_comment(d.db, id);
+    REQUIRE(stored);
+    CHECK(stored->body == body);
+    CHECK(stored->thread == "/a");
+    CHECK(stored->root_id == id);
+    CHECK(stored->status == "pending");
+    CHECK(stored->ruleset_version == "v1");
+    const auto hits = comment_hits(d.db, id);
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].rule == "LINKS");
+    CHECK(hits[0].detail == "2 links");
+}
+
+TEST_CASE("the thread page shows approved comments only, keeping hidden parents as placeholders") {
+    Db d;
+    const auto root = d.add("/t", "rot", kApproved, 1);
+    const auto held = d.add("/t", "holdt", kPending, 2, root);
+    d.add("/t", "svar under holdt", kApproved, 3, held);
+    d.add("/t", "spam", kSpam, 4);
+    d.add("/t", "spam-svar", kSpam, 5, root);
+    const auto page = thread_page(d.db, "/t", SortOrder::oldest, 10, std::nullopt);
+    CHECK(page.total == 2);
+    REQUIRE(page.comments.size() == 1);
+    REQUIRE(page.comments[0].replies.size() == 1);
+    const auto& placeholder = page.comments[0].replies[0];
+    CHECK(placeholder.removed);
+    CHECK(placeholder.body.empty());
+    REQUIRE(placeholder.replies.size() == 1);
+    CHECK(placeholder.replies[0].body == "svar under holdt");
+}
+
+TEST_CASE("facts for the rules: flood counts, duplicates, known authors") {
+    Db d;
+    d.add("/a", "Hei  på DEG", kApproved, 10'000, std::nullopt, "kjent@example.no", "1.2.3.4");
+    d.add("/b", "noe annet", kApproved, 50'000, std::nullopt, "kjent@example.no", "1.2.3.4");
+    d.add("/b", "gammelt", kApproved, 1'000, std::nullopt, "", "1.2.3.4");
+    core::Submission s;
+    s.thread = "/c";
+    s.body = "hei på deg";
+    s.email = "kjent@example.no";
+    s.ip = "1.2.3.4";
+    const auto context = gather_context(d.db, s, {60, 3600}, 70'000);
+    CHECK(context.same_ip_recent == 2);  // 10 s and 50 s are within 60 s of 70 s; 1 s is not
+    CHECK(context.same_email_recent == 2);
+    CHECK(context.duplicate_body);
+    CHECK(context.author_approved == 2);
+    s.body = "helt ny tekst";
+    CHECK_FALSE(gather_context(d.db, s, {60, 3600}, 70'000).duplicate_body);
+}
+
+TEST_CASE("a tombstone erases personal data and body but keeps the row") {
+    Db d;
+    const auto id = d.add("/a", "hemmelig", kApproved, 1, std::nullopt, "p@example.no");
+    CHECK(tombstone_comment(d.db, id, 2));
+    const auto stored = find_comment(d.db, id);
+    REQUIRE(stored);
+    CHECK(stored->status == "deleted");
+    CHECK(stored->body.empty());
+    CHECK(stored->email.empty());
+    CHECK(stored->ip.empty());
+    CHECK_FALSE(tombstone_comment(d.db, 999, 2));
+}
+
+TEST_CASE("settings round-trip") {
+    Db d;
+    CHECK_FALSE(get_setting(d.db, "k"));
+    put_setting(d.db, "k", "v1");
+    put_setting(d.db, "k", "v2");
+    CHECK(get_setting(d.db, "k") == "v2");
+}

@@ -6,6 +6,8 @@
 #include <map>
 
 #include "app/config.hpp"
+#include "app/healthcheck.hpp"
+#include "app/moderator_cli.hpp"
 #include "app/rules_cli.hpp"
 #include "app/serve.hpp"
 #include "app/version.hpp"
@@ -134,6 +136,44 @@ int run_cli(int argc, char** argv) {
             exit_code = 1;
         }
     });
+
+    auto* health_cmd =
+        app.add_subcommand("healthcheck", "Exit 0 when the configured service answers /healthz");
+    add_config_flags(*health_cmd, config_file, given);
+    health_cmd->callback([&] {
+        auto config = config_or_report(config_file, given);
+        exit_code = config ? healthcheck(*config) : 1;
+    });
+
+    std::string moderator_name;
+    auto* moderator_cmd = app.add_subcommand("moderator", "Moderator accounts and their tokens");
+    moderator_cmd->require_subcommand(1);
+    // Runs `run` on the opened store; sets the exit code on failure.
+    const auto with_store = [&](auto run) {
+        return [&, run] {
+            auto config = config_or_report(config_file, given);
+            if (!config) return void(exit_code = 1);
+            if (auto store = open_store(*config, exit_code)) exit_code = run(*store);
+        };
+    };
+    auto* moderator_add = moderator_cmd->add_subcommand(
+        "add", "Add a moderator and print their new token (shown only once)");
+    add_config_flags(*moderator_add, config_file, given);
+    moderator_add->add_option("name", moderator_name, "the moderator's name")->required();
+    moderator_add->callback(with_store([&](store::Store& store) {
+        return run_moderator_add(store, moderator_name, std::cout, std::cerr);
+    }));
+    auto* moderator_list = moderator_cmd->add_subcommand("list", "List the moderators");
+    add_config_flags(*moderator_list, config_file, given);
+    moderator_list->callback(
+        with_store([&](store::Store& store) { return run_moderator_list(store, std::cout); }));
+    auto* moderator_remove = moderator_cmd->add_subcommand(
+        "remove", "Remove a moderator; their token stops working at once");
+    add_config_flags(*moderator_remove, config_file, given);
+    moderator_remove->add_option("name", moderator_name, "the moderator's name")->required();
+    moderator_remove->callback(with_store([&](store::Store& store) {
+        return run_moderator_remove(store, moderator_name, std::cout, std::cerr);
+    }));
 
     add_rules_commands(app);
 

@@ -38,7 +38,7 @@ TEST_CASE("--help explains every command and option") {
     TempDir dir;
     Process help({VOKTER_BINARY, "--help"}, dir / "help.log");
     CHECK(help.wait() == 0);
-    for (const char* command : {"serve", "rules", "migrate", "backup", "thread"}) {
+    for (const char* command : {"serve", "rules", "migrate", "backup", "thread", "healthcheck"}) {
         CHECK_MESSAGE(help.log().find(command) != std::string::npos, command);
     }
     Process serve_help({VOKTER_BINARY, "serve", "--help"}, dir / "serve-help.log");
@@ -60,8 +60,14 @@ TEST_CASE("serve answers, logs requests and stops cleanly on SIGTERM") {
     REQUIRE(res);
     CHECK((res->status == 201 || res->status == 202));
     CHECK(json::parse(res->body)["id"].get<long>() > 0);
+    const std::string address = "127.0.0.1:" + std::to_string(port);
+    Process healthy({VOKTER_BINARY, "healthcheck", "--listen", address}, dir / "health.log");
+    CHECK(healthy.wait() == 0);
+    CHECK(healthy.log().find("\"status\":\"ok\"") != std::string::npos);
     server.signal(SIGTERM);
     CHECK(server.wait() == 0);
+    Process gone({VOKTER_BINARY, "healthcheck", "--listen", address}, dir / "gone.log");
+    CHECK(gone.wait() == 1);
     const std::string log = server.log();
     CHECK(log.find("POST /api/comments 20") != std::string::npos);
     CHECK(log.find("listen=127.0.0.1:0") != std::string::npos);  // the effective config
@@ -205,4 +211,36 @@ TEST_CASE("SIGHUP reloads the rule file; a broken file leaves the old rules in f
     CHECK(server.log().find("rule file refused, the old rules stay in force") != std::string::npos);
     server.signal(SIGTERM);
     CHECK(server.wait() == 0);
+}
+
+TEST_CASE("backup writes a consistent copy; thread close makes the page refuse comments") {
+    TempDir dir;
+    const std::string db = (dir / "vokter.db").string();
+    Process migrate({VOKTER_BINARY, "migrate", "--db", db}, dir / "migrate.log");
+    CHECK(migrate.wait() == 0);
+    CHECK(migrate.log().find("schema version") != std::string::npos);
+    {
+        Process server(serve_args(dir), dir / "server.log");
+        const int port = server.wait_for_port();
+        REQUIRE(port > 0);
+        REQUIRE(post(port, {{"thread", "/stengt"}, {"body", "første"}})->status == 201);
+        Process close({VOKTER_BINARY, "thread", "close", "/stengt", "--db", db}, dir / "close.log");
+        CHECK(close.wait() == 0);
+        CHECK(post(port, {{"thread", "/stengt"}, {"body", "andre"}})->status == 403);
+        Process unknown({VOKTER_BINARY, "thread", "close", "/finnes-ikke", "--db", db},
+                        dir / "unknown.log");
+        CHECK(unknown.wait() == 1);
+        Process backup({VOKTER_BINARY, "backup", "--db", db, "--to", (dir / "copy.db").string()},
+                       dir / "backup.log");
+        CHECK(backup.wait() == 0);
+        Process again({VOKTER_BINARY, "backup", "--db", db, "--to", (dir / "copy.db").string()},
+                      dir / "again.log");
+        CHECK(again.wait() == 1);  // never overwrites
+        server.signal(SIGTERM);
+        CHECK(server.wait() == 0);
+    }
+    vokter::store::Connection copy((dir / "copy.db").string(), vokter::store::Durability::full);
+    auto& stmt = copy.prepare("SELECT body FROM comments");
+    REQUIRE(stmt.step());
+    CHECK(stmt.text(0) == "første");
 }

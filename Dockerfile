@@ -1,0 +1,44 @@
+# Vokter: build and test on Debian 12, then run as a non-root user with the database on /data.
+#   docker build -t vokter .
+#   docker run -p 8080:8080 -v vokter-data:/data vokter
+# Configure with VOKTER_* environment variables (see `vokter serve --help`).
+
+# --- Build stage: the same Debian packages as a developer's machine; the tests must pass. -----
+FROM debian:bookworm-slim AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev \
+      doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY CMakeLists.txt ./
+COPY cmake cmake
+COPY schema schema
+COPY rules rules
+COPY service service
+COPY tests tests
+RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
+ && cmake --build build -j"$(nproc)" \
+ && cd build && ctest --output-on-failure --timeout 600 \
+ && strip vokter
+
+# --- Runtime stage: only the shared libraries vokter links. ----------------------------------
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libcpp-httplib0.11 libsqlite3-0 libre2-9 libtomlplusplus3 libssl3 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin vokter \
+ && mkdir -p /data && chown vokter:vokter /data
+COPY --from=build /src/build/vokter /usr/local/bin/vokter
+USER vokter
+WORKDIR /data
+VOLUME ["/data"]
+ENV VOKTER_LISTEN=0.0.0.0:8080 \
+    VOKTER_DB=/data/vokter.db
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["vokter", "healthcheck"]
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["vokter"]
+CMD ["serve"]

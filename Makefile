@@ -1,0 +1,42 @@
+# Vokter: the two commands of the README, and a few more for developers.
+#   make run    install what is missing, build (release) and serve on 127.0.0.1:8080
+#   make test   install what is missing, build (debug) and run every test suite
+JOBS ?= 2
+RELEASE := build/release
+DEBUG := build/debug
+
+.PHONY: run test build deps format lint bench asan clean
+
+deps:
+	@scripts/install-deps.sh build
+
+build: deps
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DVOKTER_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(RELEASE) --target vokter -j$(JOBS)
+
+run: build
+	./$(RELEASE)/vokter serve
+
+test: deps
+	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(DEBUG) -j$(JOBS)
+	cd $(DEBUG) && ctest --output-on-failure --timeout 600
+
+# The same suites under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	@cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DVOKTER_SANITIZE=ON >/dev/null
+	@cmake --build build/asan -j$(JOBS)
+	cd build/asan && ctest --output-on-failure --timeout 900
+
+bench:
+	@scripts/install-deps.sh build bench
+	bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+lint:
+	clang-format --dry-run -Werror $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build

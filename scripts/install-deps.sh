@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Vokter needs that are missing on this machine.
+# Usage: scripts/install-deps.sh [build|bench|browser]...   (default: build)
+set -euo pipefail
+
+build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
+       doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev)
+bench=(libbenchmark-dev wrk)
+browser=(chromium nodejs npm)
+
+wanted=()
+for group in "${@:-build}"; do
+    case "$group" in
+        build) wanted+=("${build[@]}") ;;
+        bench) wanted+=("${bench[@]}") ;;
+        browser) wanted+=("${browser[@]}") ;;
+        *) echo "install-deps: unknown group '$group' (build, bench, browser)" >&2; exit 2 ;;
+    esac
+done
+
+missing=()
+for package in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

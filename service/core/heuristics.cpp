@@ -162,26 +162,36 @@ std::int64_t longest_char_run(std::string_view text) {
 }
 
 std::int64_t longest_word_repeat(std::string_view text) {
+    // Words are compared code point by code point after folding, as views into `text`.
+    const auto same_word = [](std::string_view a, std::string_view b) {
+        std::size_t i = 0, j = 0;
+        while (i < a.size() && j < b.size()) {
+            if (fold(next_code_point(a, i)) != fold(next_code_point(b, j))) return false;
+        }
+        return i == a.size() && j == b.size();
+    };
     std::int64_t best = 0;
     std::int64_t run = 0;
-    std::u32string prev;
-    std::u32string word;
-    auto finish_word = [&] {
-        if (word.empty()) return;
-        run = (word == prev) ? run + 1 : 1;
+    std::string_view prev;
+    std::size_t start = std::string_view::npos;
+    const auto finish_word = [&](std::size_t end) {
+        if (start == std::string_view::npos) return;
+        const std::string_view word = text.substr(start, end - start);
+        run = (!prev.empty() && same_word(word, prev)) ? run + 1 : 1;
         if (run > best) best = run;
-        prev.swap(word);
-        word.clear();
+        prev = word;
+        start = std::string_view::npos;
     };
     for (std::size_t i = 0; i < text.size();) {
+        const std::size_t at = i;
         const char32_t cp = next_code_point(text, i);
         if (is_word_char(cp)) {
-            word += fold(cp);
+            if (start == std::string_view::npos) start = at;
         } else {
-            finish_word();
+            finish_word(at);
         }
     }
-    finish_word();
+    finish_word(text.size());
     return best;
 }
 
@@ -272,18 +282,16 @@ std::optional<double> run_heuristic(const Heuristic& h, const HeuristicInput& in
             return h.score;
         }
         case HeuristicKind::script_mix: {
+            std::uint32_t wanted = 0;
+            for (const Script script : h.scripts)
+                wanted |= 1u << static_cast<unsigned>(script);
             std::int64_t letters = 0;
             std::int64_t counted = 0;
             for (std::size_t i = 0; i < s.body.size();) {
                 const Script script = script_of(next_code_point(s.body, i));
                 if (script == Script::other) continue;
                 ++letters;
-                for (const Script wanted : h.scripts) {
-                    if (script == wanted) {
-                        ++counted;
-                        break;
-                    }
-                }
+                counted += (wanted >> static_cast<unsigned>(script)) & 1u;
             }
             if (letters == 0 || letters < h.min_letters) return std::nullopt;
             const double ratio = static_cast<double>(counted) / static_cast<double>(letters);

@@ -89,6 +89,7 @@ bool is_host_shape(std::string_view host) {
 
 // The link in `token`, or an empty view when it holds none. Sets `host`.
 std::string_view link_in_token(std::string_view token, std::string_view& host) {
+    if (token.find('.') == std::string_view::npos) return {};  // every link has a dot
     // Strip BBCode/HTML attribute prefixes: url=…, href=…, src=…
     for (std::string_view prefix : {"url=", "href=", "src="}) {
         if (istarts_with(token, prefix)) token.remove_prefix(prefix.size());

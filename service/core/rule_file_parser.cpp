@@ -163,8 +163,9 @@ class TableReader {
 
   private:
     void type_error(std::string_view key, const toml::node& n, std::string expected) {
-        sink_.add("invalid_value", "'" + std::string(key) + "' must be " + expected, n.source(),
-                  subject_);
+        std::string message = "'";
+        message.append(key).append("' must be ").append(expected);
+        sink_.add("invalid_value", std::move(message), n.source(), subject_);
     }
 
     const toml::table& table_;
@@ -304,8 +305,8 @@ void parse_heuristic(const toml::table& table, ErrorSink& sink, std::set<std::st
     Heuristic h;
     const auto kind_node = table.get("kind");
     const auto* kind_text = kind_node ? kind_node->as_string() : nullptr;
-    std::optional<HeuristicKind> kind =
-        kind_text ? parse_heuristic_kind(kind_text->get()) : std::nullopt;
+    std::optional<HeuristicKind> kind;
+    if (kind_text) kind = parse_heuristic_kind(kind_text->get());
     std::string id;
     if (const auto* id_node = table.get("id"); id_node && id_node->is_string()) {
         id = id_node->as_string()->get();
@@ -389,7 +390,7 @@ void parse_heuristic(const toml::table& table, ErrorSink& sink, std::set<std::st
                 "unknown heuristic kind '" + std::string(kind_text->get()) + "'", "kind");
         return;
     }
-    h.kind = *kind;
+    h.kind = kind.value_or(HeuristicKind::honeypot);
     h.id = id;
     if (table.get("id") && !table.get("id")->is_string()) {
         r.error("invalid_value", "'id' must be a string", "id");

@@ -2,7 +2,7 @@
 
 namespace vokter::core {
 
-char32_t next_code_point(std::string_view text, std::size_t& pos) {
+char32_t next_code_point_slow(std::string_view text, std::size_t& pos) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char b0 = byte(pos);
     if (b0 < 0x80) {
@@ -50,7 +50,7 @@ std::string_view truncate_utf8(std::string_view text, std::size_t max_bytes) {
     return text.substr(0, end);
 }
 
-Script script_of(char32_t cp) {
+Script script_of_slow(char32_t cp) {
     if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) return Script::latin;
     if (cp < 0xC0) return Script::other;
     if (cp <= 0x24F) return (cp == 0xD7 || cp == 0xF7) ? Script::other : Script::latin;
@@ -71,7 +71,7 @@ Script script_of(char32_t cp) {
     return Script::other;
 }
 
-bool is_upper_letter(char32_t cp) {
+bool is_upper_letter_slow(char32_t cp) {
     if (cp >= 'A' && cp <= 'Z') return true;
     if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return true;
     if (cp >= 0x100 && cp <= 0x17F) return cp % 2 == 0 && cp != 0x138;

@@ -10,7 +10,15 @@ namespace vokter::core {
 // Decodes the code point that starts at text[pos] and returns it; advances `pos` past it. A byte
 // that does not start a well-formed sequence decodes as U+FFFD and advances by one byte.
 // Precondition: pos < text.size().
-char32_t next_code_point(std::string_view text, std::size_t& pos);
+char32_t next_code_point_slow(std::string_view text, std::size_t& pos);
+inline char32_t next_code_point(std::string_view text, std::size_t& pos) {
+    const auto b = static_cast<unsigned char>(text[pos]);
+    if (b < 0x80) {
+        ++pos;
+        return b;
+    }
+    return next_code_point_slow(text, pos);
+}
 
 // The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a UTF-8
 // sequence.
@@ -36,9 +44,19 @@ enum class Script {
 };
 
 // The script of a letter, or Script::other when `cp` is not a letter of a known script.
-Script script_of(char32_t cp);
+Script script_of_slow(char32_t cp);
+inline Script script_of(char32_t cp) {
+    if (cp < 0x80) {
+        return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? Script::latin : Script::other;
+    }
+    return script_of_slow(cp);
+}
 
 // True when `cp` is a letter with a capital form and is that capital (Latin, Greek, Cyrillic).
-bool is_upper_letter(char32_t cp);
+bool is_upper_letter_slow(char32_t cp);
+inline bool is_upper_letter(char32_t cp) {
+    if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+    return is_upper_letter_slow(cp);
+}
 
 }  // namespace vokter::core

@@ -6,8 +6,17 @@ namespace vokter::core {
 
 namespace {
 
-constexpr std::string_view kLeft = "(?:^|[^\\p{L}\\p{N}_])";
-constexpr std::string_view kRight = "(?:$|[^\\p{L}\\p{N}_])";
+// Characters that end a word: ASCII other than letters, digits and '_', Latin-1 punctuation and
+// symbols (NBSP, « », ¿, ×, ÷), general punctuation (dashes, curly quotes, …), arrows and
+// symbols, CJK punctuation, U+FEFF and emoji. No letter or digit of any script is in the class.
+// It is spelled out rather than written [^\p{L}\p{N}_] because RE2 compiles that negated
+// Unicode class about 50 times slower (≈0.6 ms per rule), which would make a 1,000-rule file
+// load in seconds. A non-letter outside the class (a rare symbol) counts as part of a word, so
+// the approximation can only miss a match, never make "blåbær" match "bær".
+// clang-format off
+constexpr std::string_view kLeft = R"((?:^|[\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F\x{A0}-\x{BF}\x{D7}\x{F7}\x{2000}-\x{206F}\x{2190}-\x{2BFF}\x{3000}-\x{303F}\x{FEFF}\x{1F000}-\x{1FAFF}]))";
+constexpr std::string_view kRight = R"((?:$|[\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F\x{A0}-\x{BF}\x{D7}\x{F7}\x{2000}-\x{206F}\x{2190}-\x{2BFF}\x{3000}-\x{303F}\x{FEFF}\x{1F000}-\x{1FAFF}]))";
+// clang-format on
 
 // Quotes `word` for RE2 and turns each run of spaces into \s+.
 std::string quote_word(std::string_view word) {

@@ -2,7 +2,9 @@
 // Unicode-aware whole-word patterns. RE2's \b and \w know only ASCII letters, so '\bbær\b'
 // matches inside "blåbær". A rule's `words = [...]` list is compiled instead into a pattern whose
 // boundaries are "start or end of text, or a character that is not a letter, digit or underscore"
-// in the Unicode sense (\p{L}, \p{N}).
+// in the Unicode sense: white space, punctuation (ASCII, Latin-1 such as « » and NBSP, general
+// punctuation such as – — " " …), symbols and emoji. Letters of every script (å, é, ж, 語) join
+// words. See word_boundary.cpp for the exact class.
 
 #include <string>
 #include <string_view>

@@ -70,3 +70,20 @@ TEST_CASE("empty words lists and entries are refused") {
 }
 
 }  // namespace vokter::core
+
+namespace vokter::core {
+
+TEST_CASE("word boundaries: punctuation, quotes, dashes, NBSP and emoji end a word") {
+    CHECK(words_match({"bær"}, "«bær»"));
+    CHECK(words_match({"bær"}, "“bær”"));
+    CHECK(words_match({"bær"}, "bær—nei"));
+    CHECK(words_match({"bær"},
+                      "et\xC2\xA0"
+                      "bær"));
+    CHECK(words_match({"bær"}, "bær😀"));
+    CHECK(words_match({"bær"}, "(bær)"));
+    CHECK_FALSE(words_match({"bær"}, "жbær"));
+    CHECK_FALSE(words_match({"bær"}, "bær_"));
+}
+
+}  // namespace vokter::core

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/rule_file.hpp"
+#include "app/rule_file_control.hpp"
 #include "app/version.hpp"
 #include "http/crypto.hpp"
 #include "http/log.hpp"
@@ -69,8 +70,9 @@ int serve(const Config& config) {
     }
     http::log_line("rules " + rule_file.status().version + " in force");
 
-    http::Server server(server_options(config), *store, rules, form_token_key(*store),
-                        [&rule_file] { return rule_file.status(); });
+    http::Server server(
+        server_options(config), *store, rules, form_token_key(*store),
+        [&rule_file] { return rule_file.status(); }, rule_file_control(rule_file, rules));
     const int port = server.bind();
     if (port < 0) {
         std::cerr << "vokter: cannot listen on " << config.listen << "\n";

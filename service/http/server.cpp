@@ -32,14 +32,16 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& doc) {
 }
 
 Server::Impl::Impl(ServerOptions options_in, store::Store& store_in, core::ActiveRuleset& rules_in,
-                   std::string form_key, std::function<RulesStatus()> status)
+                   std::string form_key, std::function<RulesStatus()> status, RulesControl control)
     : options(std::move(options_in)),
       store(store_in),
       rules(rules_in),
       comments(store_in, rules_in, options.policy),
       form_tokens(std::move(form_key)),
       limiter(options.rate_limit_per_minute),
-      rules_status(std::move(status)) {
+      rules_status(std::move(status)),
+      rules_control(std::move(control)),
+      auth(store_in, options.auth) {
     const auto threads = static_cast<std::size_t>(std::max(1, options.threads));
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // Measured on this hardware (DESIGN.md): Nagle's algorithm and closing keep-alive
@@ -101,18 +103,36 @@ Server::Impl::Impl(ServerOptions options_in, store::Store& store_in, core::Activ
 
 // The barrier: every handler runs inside it. ApiError becomes its problem response; any other
 // exception is logged and answered with a JSON 500. CORS headers go on every answer.
+template <class Call>
+static void barrier(Server::Impl* impl, const httplib::Request& req, httplib::Response& res,
+                    Call&& call) {
+    try {
+        call();
+        impl->apply_cors(req, res);
+    } catch (const ApiError& e) {
+        impl->send_problem(req, res, e.problem());
+    } catch (const std::exception& e) {
+        log_line(std::string("error: ") + req.method + " " + req.path + ": " + e.what());
+        impl->send_problem(req, res, {500, status_title(500), "internal error", {}, {}});
+    }
+}
+
 template <class Fn>
 static auto guarded(Server::Impl* impl, Fn fn) {
     return [impl, fn](const httplib::Request& req, httplib::Response& res, auto&&... reader) {
-        try {
-            (impl->*fn)(req, res, reader...);
-            impl->apply_cors(req, res);
-        } catch (const ApiError& e) {
-            impl->send_problem(req, res, e.problem());
-        } catch (const std::exception& e) {
-            log_line(std::string("error: ") + req.method + " " + req.path + ": " + e.what());
-            impl->send_problem(req, res, {500, status_title(500), "internal error", {}, {}});
-        }
+        barrier(impl, req, res, [&] { (impl->*fn)(req, res, reader...); });
+    };
+}
+
+// A moderator route: the barrier, then the bearer token, then the handler with the moderator.
+template <class Fn>
+static auto moderated(Server::Impl* impl, Fn fn) {
+    return [impl, fn](const httplib::Request& req, httplib::Response& res, auto&&... reader) {
+        barrier(impl, req, res, [&] {
+            res.set_header("Cache-Control", "no-store");
+            const std::string moderator = impl->authenticate(req);
+            (impl->*fn)(req, res, moderator, reader...);
+        });
     };
 }
 
@@ -137,6 +157,27 @@ void Server::Impl::setup_routes() {
     http.Get("/api/form-token", plain(&Impl::handle_form_token));
     http.Get("/healthz", plain(&Impl::handle_health));
     http.Get("/metrics", plain(&Impl::handle_metrics));
+
+    // Moderators: every route needs `Authorization: Bearer TOKEN`.
+    const auto mod = [this](auto fn) {
+        auto wrapped = moderated(this, fn);
+        return
+            [wrapped](const httplib::Request& req, httplib::Response& res) { wrapped(req, res); };
+    };
+    const auto mod_reader = [this](auto fn) {
+        auto wrapped = moderated(this, fn);
+        return [wrapped](const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader) { wrapped(req, res, reader); };
+    };
+    http.Get("/api/moderation/queue", mod(&Impl::handle_queue));
+    http.Get(R"(/api/moderation/comments/(\d+))", mod(&Impl::handle_moderation_comment));
+    http.Post("/api/moderation/decisions", mod_reader(&Impl::handle_decisions));
+    http.Get("/api/moderation/log", mod(&Impl::handle_moderation_log));
+    http.Get("/api/moderation/stats", mod(&Impl::handle_moderation_stats));
+    http.Get("/api/rules", mod(&Impl::handle_get_rules));
+    http.Put("/api/rules", mod_reader(&Impl::handle_put_rules));
+    http.Post("/api/rules/check", mod_reader(&Impl::handle_check_rules));
+    http.Post("/api/rules/reload", mod(&Impl::handle_reload_rules));
     http.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
         apply_cors(req, res);
         res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
@@ -210,6 +251,10 @@ void Server::Impl::apply_cors(const httplib::Request& req, httplib::Response& re
     res.set_header("Access-Control-Expose-Headers", "Location, Retry-After");
 }
 
+std::string Server::Impl::authenticate(const httplib::Request& req) {
+    return auth.authenticate(req.get_header_value("Authorization"), client_ip(req), now_ms());
+}
+
 void Server::Impl::send_problem(const httplib::Request& req, httplib::Response& res,
                                 const Problem& problem) const {
     res = httplib::Response();
@@ -221,9 +266,10 @@ void Server::Impl::send_problem(const httplib::Request& req, httplib::Response& 
 }
 
 Server::Server(ServerOptions options, store::Store& store, core::ActiveRuleset& rules,
-               std::string form_key, std::function<RulesStatus()> rules_status)
+               std::string form_key, std::function<RulesStatus()> rules_status,
+               RulesControl rules_control)
     : impl_(std::make_unique<Impl>(std::move(options), store, rules, std::move(form_key),
-                                   std::move(rules_status))) {}
+                                   std::move(rules_status), std::move(rules_control))) {}
 
 Server::~Server() = default;
 

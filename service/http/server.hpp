@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "core/active_ruleset.hpp"
+#include "http/auth.hpp"
 #include "http/comment_service.hpp"
+#include "http/rules_control.hpp"
 #include "http/submission_parser.hpp"
 #include "store/store.hpp"
 
@@ -29,6 +31,7 @@ struct ServerOptions {
     bool log_requests = true;
     SubmissionLimits limits;
     CommentPolicy policy;
+    AuthLimits auth;  // failed moderator logins per IP before 429
 };
 
 // What /healthz reports about the rules, supplied by whoever loads them.
@@ -40,8 +43,11 @@ struct RulesStatus {
 
 class Server {
   public:
+    // `rules_control` lets moderators change the rules over the API; left empty, the /api/rules
+    // endpoints only show the rules in force.
     Server(ServerOptions options, store::Store& store, core::ActiveRuleset& rules,
-           std::string form_key, std::function<RulesStatus()> rules_status);
+           std::string form_key, std::function<RulesStatus()> rules_status,
+           RulesControl rules_control = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

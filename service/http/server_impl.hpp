@@ -23,7 +23,8 @@ struct Metrics {
 
 struct Server::Impl {
     Impl(ServerOptions options, store::Store& store, core::ActiveRuleset& rules,
-         std::string form_key, std::function<RulesStatus()> rules_status);
+         std::string form_key, std::function<RulesStatus()> rules_status,
+         RulesControl rules_control);
 
     void setup_routes();
 
@@ -39,6 +40,27 @@ struct Server::Impl {
     void handle_health(const httplib::Request& req, httplib::Response& res);
     void handle_metrics(const httplib::Request& req, httplib::Response& res);
 
+    // --- moderator handlers (moderation_handlers.cpp, rules_handlers.cpp) ---
+    // Each runs after authentication; `moderator` is the authenticated moderator's name.
+    void handle_queue(const httplib::Request& req, httplib::Response& res,
+                      const std::string& moderator);
+    void handle_moderation_comment(const httplib::Request& req, httplib::Response& res,
+                                   const std::string& moderator);
+    void handle_decisions(const httplib::Request& req, httplib::Response& res,
+                          const std::string& moderator, const httplib::ContentReader& reader);
+    void handle_moderation_log(const httplib::Request& req, httplib::Response& res,
+                               const std::string& moderator);
+    void handle_moderation_stats(const httplib::Request& req, httplib::Response& res,
+                                 const std::string& moderator);
+    void handle_get_rules(const httplib::Request& req, httplib::Response& res,
+                          const std::string& moderator);
+    void handle_put_rules(const httplib::Request& req, httplib::Response& res,
+                          const std::string& moderator, const httplib::ContentReader& reader);
+    void handle_check_rules(const httplib::Request& req, httplib::Response& res,
+                            const std::string& moderator, const httplib::ContentReader& reader);
+    void handle_reload_rules(const httplib::Request& req, httplib::Response& res,
+                             const std::string& moderator);
+
     // --- shared helpers (server.cpp) ---
     // The client's address: the peer, or the X-Forwarded-For entry a trusted proxy added.
     std::string client_ip(const httplib::Request& req) const;
@@ -48,6 +70,8 @@ struct Server::Impl {
     void apply_cors(const httplib::Request& req, httplib::Response& res) const;
     void send_problem(const httplib::Request& req, httplib::Response& res,
                       const Problem& problem) const;
+    // The moderator named by the request's bearer token; throws ApiError 401 or 429.
+    std::string authenticate(const httplib::Request& req);
 
     ServerOptions options;
     store::Store& store;
@@ -56,6 +80,8 @@ struct Server::Impl {
     FormTokens form_tokens;
     RateLimiter limiter;
     std::function<RulesStatus()> rules_status;
+    RulesControl rules_control;
+    ModeratorAuth auth;
     Metrics metrics;
     httplib::Server http;
 };

@@ -1,0 +1,16 @@
+#pragma once
+// The rules API's access to the rule file: an http::RulesControl implemented with RuleFile.
+// Changes (replace, reload) are serialised; the ruleset in force is swapped only after the new
+// file is durable on disk.
+
+#include "app/rule_file.hpp"
+#include "core/active_ruleset.hpp"
+#include "http/rules_control.hpp"
+
+namespace vokter::app {
+
+// `file` and `active` must outlive the returned functions. A replace writes the rule file with
+// replace_file_atomically (the previous file kept as FILE.bak), then reloads it into `active`.
+http::RulesControl rule_file_control(RuleFile& file, core::ActiveRuleset& active);
+
+}  // namespace vokter::app

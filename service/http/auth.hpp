@@ -1,0 +1,55 @@
+#pragma once
+// Bearer-token authentication of moderators, and the brake on guessing: a small in-memory
+// counter of failed attempts per client IP.
+//
+// A request is authenticated by `Authorization: Bearer TOKEN`: the token's SHA-256 is looked up
+// in the moderators table and compared in constant time. Tokens are never logged or kept. A
+// client IP with `max_failures` failures within `window_seconds` is answered 429 (with
+// Retry-After) for the rest of that window, even with a right token, so guessing costs time;
+// a success clears the IP's count. A restart forgets the counts. Thread-safe.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "store/store.hpp"
+
+namespace vokter::http {
+
+struct AuthLimits {
+    int max_failures = 10;         // failures per IP per window before 429; 0 = never slow down
+    int window_seconds = 300;      // how long failures count, and the longest wait
+    std::size_t max_ips = 100000;  // tracked IPs; the oldest windows are dropped beyond it
+};
+
+class ModeratorAuth {
+  public:
+    ModeratorAuth(store::Store& store, AuthLimits limits) : store_(store), limits_(limits) {}
+
+    // The name of the moderator whose token `authorization` (the header's value) carries.
+    // Throws ApiError 401 with `WWW-Authenticate: Bearer realm="vokter"` when the header is
+    // missing, malformed or the token unknown, and 429 with Retry-After when `ip` has failed
+    // too often.
+    std::string authenticate(std::string_view authorization, const std::string& ip,
+                             std::int64_t now_ms);
+
+  private:
+    struct Failures {
+        int count = 0;
+        std::int64_t window_start_ms = 0;
+    };
+
+    // Seconds `ip` must still wait, or 0.
+    int blocked_for(const std::string& ip, std::int64_t now_ms);
+    void record_failure(const std::string& ip, std::int64_t now_ms);
+    void clear(const std::string& ip);
+
+    store::Store& store_;
+    AuthLimits limits_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Failures> failures_;
+};
+
+}  // namespace vokter::http

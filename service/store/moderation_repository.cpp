@@ -1,0 +1,328 @@
+#include "store/moderation_repository.hpp"
+
+#include <cfloat>
+#include <cstdint>
+
+namespace vokter::store {
+
+namespace {
+
+// The columns of a moderation item, in the order read_item() reads them. `c` is the comment,
+// `t` its thread and `p` its parent (LEFT JOIN).
+#define VOKTER_ITEM_SELECT                                                                      \
+    "SELECT c.id, t.uri, c.parent_id, c.root_id, c.depth, c.name, c.email, c.website, c.body, " \
+    "c.ip, c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.source, "          \
+    "c.edit_until, c.created, c.updated, substr(p.body, 1, 140) "                               \
+    "FROM comments c JOIN threads t ON t.id = c.thread_id "                                     \
+    "LEFT JOIN comments p ON p.id = c.parent_id "
+
+// Free text over the author fields and the body; ?4 is a LIKE pattern or NULL for none.
+#define VOKTER_TEXT_FILTER                                                             \
+    " AND (?4 IS NULL OR c.body LIKE ?4 ESCAPE '\\' OR c.name LIKE ?4 ESCAPE '\\' OR " \
+    "c.email LIKE ?4 ESCAPE '\\' OR c.website LIKE ?4 ESCAPE '\\') "
+
+// ?1 status, ?2 and ?3 the cursor, ?4 the text pattern, ?5 the limit, ?6 the thread id.
+#define VOKTER_BY_SCORE " AND (c.score, c.id) < (?2, ?3) "
+#define VOKTER_BY_NEWEST " AND (c.created, c.id) < (?2, ?3) "
+#define VOKTER_BY_OLDEST " AND (c.created, c.id) > (?2, ?3) "
+#define VOKTER_ORDER_SCORE "ORDER BY c.score DESC, c.id DESC LIMIT ?5"
+#define VOKTER_ORDER_NEWEST "ORDER BY c.created DESC, c.id DESC LIMIT ?5"
+#define VOKTER_ORDER_OLDEST "ORDER BY c.created, c.id LIMIT ?5"
+
+// One statement per sort, without and with a thread filter: static text, so each is prepared
+// once per connection, and each lets SQLite pick the index that serves it (queue indexes of
+// schema 1 without a thread, comments_thread_status with one).
+constexpr const char* kQueueSql[3][2] = {
+    {VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_SCORE VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE,
+     VOKTER_ITEM_SELECT
+     "WHERE c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_SCORE VOKTER_TEXT_FILTER
+         VOKTER_ORDER_SCORE},
+    {VOKTER_ITEM_SELECT
+     "WHERE c.status = ?1" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER VOKTER_ORDER_NEWEST,
+     VOKTER_ITEM_SELECT
+     "WHERE c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER
+         VOKTER_ORDER_NEWEST},
+    {VOKTER_ITEM_SELECT
+     "WHERE c.status = ?1" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER VOKTER_ORDER_OLDEST,
+     VOKTER_ITEM_SELECT
+     "WHERE c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER
+         VOKTER_ORDER_OLDEST},
+};
+
+constexpr const char* kItemSql = VOKTER_ITEM_SELECT "WHERE c.id = ?1";
+
+#undef VOKTER_ITEM_SELECT
+#undef VOKTER_TEXT_FILTER
+#undef VOKTER_BY_SCORE
+#undef VOKTER_BY_NEWEST
+#undef VOKTER_BY_OLDEST
+#undef VOKTER_ORDER_SCORE
+#undef VOKTER_ORDER_NEWEST
+#undef VOKTER_ORDER_OLDEST
+
+std::optional<std::int64_t> optional_int(const Statement& s, int column) {
+    if (s.is_null(column)) return std::nullopt;
+    return s.int64(column);
+}
+
+ModerationItem read_item(const Statement& s) {
+    ModerationItem item;
+    StoredComment& c = item.comment;
+    c.id = s.int64(0);
+    c.thread = s.text(1);
+    c.parent = optional_int(s, 2);
+    c.root_id = s.int64(3);
+    c.depth = static_cast<int>(s.int64(4));
+    c.name = s.text(5);
+    c.email = s.text(6);
+    c.website = s.text(7);
+    c.body = s.text(8);
+    c.ip = s.text(9);
+    c.user_agent = s.text(10);
+    c.referrer = s.text(11);
+    c.status = s.text(12);
+    c.score = s.real(13);
+    c.ruleset_version = s.text(14);
+    c.source = s.text(15);
+    c.edit_until = s.int64(16);
+    c.created = s.int64(17);
+    c.updated = s.int64(18);
+    item.parent_excerpt = s.text(19);
+    return item;
+}
+
+// "%text%" with LIKE's wildcards and the escape character itself escaped.
+std::string like_pattern(std::string_view text) {
+    std::string pattern = "%";
+    for (const char ch : text) {
+        if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+        pattern += ch;
+    }
+    return pattern + "%";
+}
+
+LogEntry read_log(const Statement& s) {
+    LogEntry e;
+    e.id = s.int64(0);
+    e.comment_id = optional_int(s, 1);
+    e.moderator = s.text(2);
+    e.action = s.text(3);
+    e.old_status = s.text(4);
+    e.new_status = s.text(5);
+    e.note = s.text(6);
+    e.created = s.int64(7);
+    return e;
+}
+
+#define VOKTER_LOG_SELECT \
+    "SELECT id, comment_id, moderator, action, old_status, new_status, note, created "
+
+}  // namespace
+
+QueuePage queue_page(Connection& db, const QueueQuery& query) {
+    QueuePage page;
+    std::optional<std::int64_t> thread_id;
+    if (query.thread) {
+        const auto thread = find_thread(db, *query.thread);
+        if (!thread) return page;
+        thread_id = thread->id;
+    }
+    const int sort = static_cast<int>(query.sort);
+    auto& stmt = db.prepare(kQueueSql[sort][thread_id ? 1 : 0]);
+    stmt.bind(1, query.status);
+    if (query.sort == QueueSort::score) {
+        const QueueCursor start = query.after.value_or(QueueCursor{DBL_MAX, 0, INT64_MAX});
+        stmt.bind(2, start.score).bind(3, start.id);
+    } else {
+        const bool oldest = query.sort == QueueSort::oldest;
+        const QueueCursor start = query.after.value_or(
+            oldest ? QueueCursor{0, INT64_MIN, INT64_MIN} : QueueCursor{0, INT64_MAX, INT64_MAX});
+        stmt.bind(2, start.created).bind(3, start.id);
+    }
+    if (query.text) {
+        stmt.bind(4, like_pattern(*query.text));
+    } else {
+        stmt.bind_null(4);
+    }
+    stmt.bind(5, query.limit + 1);
+    if (thread_id) stmt.bind(6, *thread_id);
+    while (stmt.step()) {
+        if (static_cast<int>(page.items.size()) == query.limit) {
+            const StoredComment& last = page.items.back().comment;
+            page.next = QueueCursor{last.score, last.created, last.id};
+            break;
+        }
+        page.items.push_back(read_item(stmt));
+    }
+    stmt.reset();  // ends the read before the hit look-ups below
+    for (auto& item : page.items)
+        item.hits = comment_hits(db, item.comment.id);
+    return page;
+}
+
+std::optional<ModerationItem> moderation_item(Connection& db, std::int64_t id) {
+    auto& stmt = db.prepare(kItemSql);
+    stmt.bind(1, id);
+    if (!stmt.step()) return std::nullopt;
+    ModerationItem item = read_item(stmt);
+    stmt.reset();
+    item.hits = comment_hits(db, id);
+    return item;
+}
+
+std::int64_t append_log(Connection& db, const LogEntry& entry) {
+    db.prepare(
+          "INSERT INTO moderation_log (comment_id, moderator, action, old_status, new_status, "
+          "note, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .bind(1, entry.comment_id)
+        .bind(2, entry.moderator)
+        .bind(3, entry.action)
+        .bind(4, entry.old_status)
+        .bind(5, entry.new_status)
+        .bind(6, entry.note)
+        .bind(7, entry.created)
+        .run();
+    return db.last_insert_id();
+}
+
+std::vector<LogEntry> comment_history(Connection& db, std::int64_t id) {
+    auto& stmt =
+        db.prepare(VOKTER_LOG_SELECT "FROM moderation_log WHERE comment_id = ?1 ORDER BY id");
+    stmt.bind(1, id);
+    std::vector<LogEntry> entries;
+    while (stmt.step())
+        entries.push_back(read_log(stmt));
+    return entries;
+}
+
+LogPage log_page(Connection& db, const LogQuery& query) {
+    // One statement per filter so that each walks its own index newest first.
+    static constexpr const char* kAll =
+        VOKTER_LOG_SELECT "FROM moderation_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
+    static constexpr const char* kByComment = VOKTER_LOG_SELECT
+        "FROM moderation_log WHERE comment_id = ?3 AND id < ?1 "
+        "AND (?4 IS NULL OR moderator = ?4) ORDER BY id DESC LIMIT ?2";
+    static constexpr const char* kByModerator = VOKTER_LOG_SELECT
+        "FROM moderation_log WHERE moderator = ?4 AND id < ?1 ORDER BY id DESC LIMIT ?2";
+    const char* sql = query.comment_id ? kByComment : query.moderator ? kByModerator : kAll;
+    auto& stmt = db.prepare(sql);
+    stmt.bind(1, query.before_id.value_or(INT64_MAX)).bind(2, query.limit + 1);
+    if (query.comment_id) stmt.bind(3, *query.comment_id);
+    if (query.comment_id || query.moderator) stmt.bind(4, query.moderator);
+    LogPage page;
+    while (stmt.step()) {
+        if (static_cast<int>(page.entries.size()) == query.limit) {
+            page.next_before_id = page.entries.back().id;
+            break;
+        }
+        page.entries.push_back(read_log(stmt));
+    }
+    return page;
+}
+
+#undef VOKTER_LOG_SELECT
+
+std::optional<Decision> decision_from(std::string_view action) {
+    if (action == "approve") return Decision::approve;
+    if (action == "reject") return Decision::reject;
+    if (action == "spam") return Decision::spam;
+    if (action == "delete") return Decision::remove;
+    return std::nullopt;
+}
+
+std::string_view action_name(Decision decision) {
+    switch (decision) {
+        case Decision::approve:
+            return "approve";
+        case Decision::reject:
+            return "reject";
+        case Decision::spam:
+            return "spam";
+        case Decision::remove:
+            return "delete";
+    }
+    return "";
+}
+
+std::string_view status_after(Decision decision) {
+    switch (decision) {
+        case Decision::approve:
+            return kApproved;
+        case Decision::reject:
+            return kRejected;
+        case Decision::spam:
+            return kSpam;
+        case Decision::remove:
+            return kDeleted;
+    }
+    return "";
+}
+
+DecisionOutcome apply_decision(Connection& db, std::int64_t id, Decision decision,
+                               const std::string& moderator, const std::string& note,
+                               std::int64_t now_ms) {
+    DecisionOutcome outcome;
+    outcome.id = id;
+    auto& find = db.prepare("SELECT status FROM comments WHERE id = ?1");
+    find.bind(1, id);
+    if (!find.step()) {
+        outcome.error = "no such comment";
+        return outcome;
+    }
+    outcome.old_status = find.text(0);
+    find.reset();
+    const std::string target(status_after(decision));
+    if (outcome.old_status == kDeleted && target != kDeleted) {
+        outcome.error = "the comment is deleted";
+        return outcome;
+    }
+    outcome.ok = true;
+    outcome.new_status = target;
+    if (outcome.old_status == target) return outcome;  // idempotent: no change, no log entry
+
+    if (decision == Decision::remove) {
+        tombstone_comment(db, id, now_ms);
+        // Hit details quote the comment (matched words, links, addresses): erase them too.
+        db.prepare("UPDATE rule_hits SET detail = '' WHERE comment_id = ?1").bind(1, id).run();
+    } else {
+        db.prepare("UPDATE comments SET status = ?2 WHERE id = ?1")
+            .bind(1, id)
+            .bind(2, target)
+            .run();
+    }
+    append_log(db, LogEntry{0, id, moderator, std::string(action_name(decision)),
+                            outcome.old_status, target, note, now_ms});
+    return outcome;
+}
+
+std::vector<StoredComment> recent_comments(Connection& db, int limit) {
+    static constexpr const char* kRecent =
+        "SELECT c.id, t.uri, c.parent_id, c.name, c.email, c.website, c.body, c.ip, "
+        "c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.created "
+        "FROM comments c JOIN threads t ON t.id = c.thread_id "
+        "WHERE c.status <> 'deleted' ORDER BY c.created DESC, c.id DESC LIMIT ?1";
+    auto& stmt = db.prepare(kRecent);
+    stmt.bind(1, limit);
+    std::vector<StoredComment> comments;
+    while (stmt.step()) {
+        StoredComment c;
+        c.id = stmt.int64(0);
+        c.thread = stmt.text(1);
+        c.parent = optional_int(stmt, 2);
+        c.name = stmt.text(3);
+        c.email = stmt.text(4);
+        c.website = stmt.text(5);
+        c.body = stmt.text(6);
+        c.ip = stmt.text(7);
+        c.user_agent = stmt.text(8);
+        c.referrer = stmt.text(9);
+        c.status = stmt.text(10);
+        c.score = stmt.real(11);
+        c.ruleset_version = stmt.text(12);
+        c.created = stmt.int64(13);
+        comments.push_back(std::move(c));
+    }
+    return comments;
+}
+
+}  // namespace vokter::store

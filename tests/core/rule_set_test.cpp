@@ -281,7 +281,7 @@ TEST_CASE("hostile patterns: too long, or too large for RE2's memory cap") {
     const auto errors = load_errors(
         kHeader + "[[rule]]\nid = \"LONG\"\npattern = '" + long_pattern +
         "'\nscore = 1\n\n[[rule]]\nid = \"HUGE\"\npattern = '(\\pL{50}){20}'\nscore = 1\n");
-    CHECK(has_error(errors, "pattern_too_long", "rule LONG"));
+    CHECK(has_error(errors, "pattern_too_long", "t.toml:7:11 rule LONG"));
     REQUIRE(has_error(errors, "pattern_too_large", "t.toml:12:11 rule HUGE"));
 }
 
@@ -317,7 +317,7 @@ max = 10
 window_seconds = 600
 score = 1
 )");
-    CHECK(has_error(errors, "conflicting_window", "heuristic FLOOD_B"));
+    CHECK(has_error(errors, "conflicting_window", "t.toml:13:1 heuristic FLOOD_B"));
 }
 
 TEST_CASE("thresholds: hold above spam is an error") {
@@ -340,6 +340,40 @@ score = 1
 )");
     CHECK(has_error(errors, "pattern_and_words", "rule BOTH"));
     CHECK(has_error(errors, "empty_words", "t.toml:14:9 rule EMPTY"));
+}
+
+TEST_CASE("invalid ids and empty patterns are errors naming the rule and line") {
+    const auto errors = load_errors(kHeader + R"(
+[[rule]]
+id = "has space"
+pattern = 'a'
+score = 1
+
+[[rule]]
+id = "EMPTY"
+pattern = ''
+score = 1
+)");
+    CHECK(has_error(errors, "invalid_id", "t.toml:7:6 rule has space"));
+    CHECK(has_error(errors, "empty_pattern", "t.toml:13:11 rule EMPTY"));
+}
+
+TEST_CASE("a rule's errors of every stage are reported together, in line order") {
+    const auto errors = load_errors(kHeader + R"(
+[[rule]]
+id = "A"
+pattern = '(bad'
+score = 1
+
+[[rule]]
+id = "B"
+pattern = 'ok'
+scroe = 1
+score = 1
+)");
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].where == "t.toml:8:11 rule A");
+    CHECK(errors[1].where == "t.toml:14:1 rule B");
 }
 
 }  // namespace vokter::core

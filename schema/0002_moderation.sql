@@ -9,6 +9,3 @@ CREATE INDEX comments_thread_queue_created ON comments (thread_id, status, creat
 
 -- Statistics per day look at every comment submitted in a time window, whatever its status.
 CREATE INDEX comments_created ON comments (created);
-
--- The audit log filtered by action (rules changes) newest first.
-CREATE INDEX moderation_log_action ON moderation_log (action, id);

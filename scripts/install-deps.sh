@@ -5,7 +5,7 @@ set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
        doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev)
-bench=(libbenchmark-dev wrk)
+bench=(libbenchmark-dev wrk curl)
 browser=(chromium nodejs npm)
 
 wanted=()

@@ -132,7 +132,28 @@ void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Res
     }
 }
 
+// Answers from the public cache when an answer for the same request target was stored since
+// the last commit; returns false otherwise.
+bool Server::Impl::send_cached(const httplib::Request& req, httplib::Response& res,
+                               std::uint64_t generation) {
+    const auto cached = public_cache.get(req.target, generation);
+    if (!cached) return false;
+    res.status = 200;
+    res.set_content(*cached, "application/json; charset=utf-8");
+    return true;
+}
+
+void Server::Impl::send_and_cache(const httplib::Request& req, httplib::Response& res,
+                                  std::uint64_t generation, const nlohmann::json& doc) {
+    std::string body = dump(doc);
+    res.status = 200;
+    res.set_content(body, "application/json; charset=utf-8");
+    public_cache.put(req.target, generation, std::move(body));
+}
+
 void Server::Impl::handle_list_comments(const httplib::Request& req, httplib::Response& res) {
+    const std::uint64_t generation = store.writer().commits();  // before reading
+    if (send_cached(req, res, generation)) return;
     const auto thread =
         normalise_thread_uri(req.get_param_value("thread"), options.limits.thread_bytes);
     if (!thread) fail_fields({{"thread", "must be a path starting with / or an http(s) URL"}});
@@ -159,10 +180,12 @@ void Server::Impl::handle_list_comments(const httplib::Request& req, httplib::Re
     const auto page = store::thread_page(
         *db, *thread, sort == "newest" ? store::SortOrder::newest : store::SortOrder::oldest, limit,
         after);
-    send_json(res, 200, thread_page_json(page));
+    send_and_cache(req, res, generation, thread_page_json(page));
 }
 
 void Server::Impl::handle_counts(const httplib::Request& req, httplib::Response& res) {
+    const std::uint64_t generation = store.writer().commits();  // before reading
+    if (send_cached(req, res, generation)) return;
     const std::size_t n = req.get_param_value_count("thread");
     if (n == 0) fail_fields({{"thread", "give at least one thread"}});
     if (n > 200) fail_fields({{"thread", "at most 200 threads at once"}});
@@ -180,7 +203,7 @@ void Server::Impl::handle_counts(const httplib::Request& req, httplib::Response&
     nlohmann::json doc = nlohmann::json::object();
     for (std::size_t i = 0; i < counts.size(); ++i)
         doc[asked[i]] = counts[i].second;
-    send_json(res, 200, doc);
+    send_and_cache(req, res, generation, doc);
 }
 
 void Server::Impl::handle_edit_comment(const httplib::Request& req, httplib::Response& res,

@@ -8,6 +8,7 @@
 
 #include "http/form_token.hpp"
 #include "http/rate_limiter.hpp"
+#include "http/response_cache.hpp"
 #include "http/server.hpp"
 
 namespace vokter::http {
@@ -68,6 +69,10 @@ struct Server::Impl {
     std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader,
                           std::size_t limit) const;
     void apply_cors(const httplib::Request& req, httplib::Response& res) const;
+    bool send_cached(const httplib::Request& req, httplib::Response& res,
+                     std::uint64_t generation);
+    void send_and_cache(const httplib::Request& req, httplib::Response& res,
+                        std::uint64_t generation, const nlohmann::json& doc);
     void send_problem(const httplib::Request& req, httplib::Response& res,
                       const Problem& problem) const;
     // The moderator named by the request's bearer token; throws ApiError 401 or 429.
@@ -83,6 +88,7 @@ struct Server::Impl {
     RulesControl rules_control;
     ModeratorAuth auth;
     Metrics metrics;
+    ResponseCache public_cache;  // GET /api/comments and /api/counts answers
     httplib::Server http;
 };
 

@@ -11,7 +11,8 @@ namespace vokter::store {
 namespace {
 
 constexpr const char* kCommentColumns =
-    "SELECT c.id, t.uri, c.parent_id, c.root_id, c.depth, c.name, c.email, c.website, c.body, "
+    "SELECT c.id, t.uri, c.parent_id, COALESCE(c.root_id, c.id), c.depth, c.name, c.email, "
+    "c.website, c.body, "
     "c.ip, c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.source, "
     "c.edit_token_hash, c.edit_until, c.created, c.updated "
     "FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = ?1";
@@ -65,19 +66,25 @@ int count(Statement& stmt) {
     return static_cast<int>(stmt.int64(0));
 }
 
-// The replies of one root as a tree. Comments that are not approved are kept as `removed`
-// placeholders only when an approved comment hangs below them.
-std::vector<PublicComment> replies_of(Connection& db, std::int64_t root_id) {
+// Fills in the replies of every top-level comment in `roots`, as trees, with one query.
+// Comments that are not approved are kept as `removed` placeholders only when an approved
+// comment hangs below them.
+void attach_replies(Connection& db, std::vector<PublicComment>& roots) {
+    if (roots.empty()) return;
     struct Node {
         PublicComment comment;
         bool visible = false;
     };
+    std::string ids = "[";
+    for (const auto& root : roots)
+        ids += (ids.size() > 1 ? "," : "") + std::to_string(root.id);
+    ids += "]";
     auto& stmt = db.prepare(
         "SELECT id, parent_id, name, website, body, status, created, updated FROM comments "
-        "WHERE root_id = ?1 AND id <> ?1 ORDER BY created, id");
-    stmt.bind(1, root_id);
+        "WHERE root_id IN (SELECT value FROM json_each(?1)) "
+        "ORDER BY created, id");
+    stmt.bind(1, ids);
     std::vector<Node> nodes;
-    std::map<std::int64_t, std::size_t> index;
     while (stmt.step()) {
         Node node;
         node.comment.id = stmt.int64(0);
@@ -92,13 +99,12 @@ std::vector<PublicComment> replies_of(Connection& db, std::int64_t root_id) {
             node.comment.removed = true;
         }
         node.comment.created = stmt.int64(6);
-        index[node.comment.id] = nodes.size();
         nodes.push_back(std::move(node));
     }
-    // Children lists by parent, in creation order.
+    // Children by parent id, in creation order.
     std::map<std::int64_t, std::vector<std::size_t>> children;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-        children[nodes[i].comment.parent.value_or(root_id)].push_back(i);
+        if (nodes[i].comment.parent) children[*nodes[i].comment.parent].push_back(i);
     }
     std::function<std::vector<PublicComment>(std::int64_t)> build =
         [&](std::int64_t parent) -> std::vector<PublicComment> {
@@ -106,13 +112,14 @@ std::vector<PublicComment> replies_of(Connection& db, std::int64_t root_id) {
         auto found = children.find(parent);
         if (found == children.end()) return out;
         for (const std::size_t i : found->second) {
-            PublicComment comment = nodes[i].comment;
+            PublicComment comment = std::move(nodes[i].comment);
             comment.replies = build(comment.id);
             if (nodes[i].visible || !comment.replies.empty()) out.push_back(std::move(comment));
         }
         return out;
     };
-    return build(root_id);
+    for (auto& root : roots)
+        root.replies = build(root.id);
 }
 
 }  // namespace
@@ -126,7 +133,7 @@ std::optional<ThreadInfo> find_thread(Connection& db, const std::string& uri) {
 
 std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id) {
     auto& stmt = db.prepare(
-        "SELECT c.id, c.parent_id, c.root_id, c.depth, t.uri, c.status "
+        "SELECT c.id, c.parent_id, COALESCE(c.root_id, c.id), c.depth, t.uri, c.status "
         "FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = ?1");
     stmt.bind(1, id);
     if (!stmt.step()) return std::nullopt;
@@ -149,7 +156,9 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
     const std::int64_t flood_since = now_ms - windows.flood_seconds * 1000;
     if (!submission.ip.empty()) {
         context.same_ip_recent = count(
-            db.prepare("SELECT count(*) FROM comments WHERE ip = ?1 AND created >= ?2 AND id <> ?3")
+            db.prepare(
+                  "SELECT count(*) FROM (SELECT 1 FROM comments WHERE ip = ?1 AND created >= ?2 "
+                  "AND id <> ?3 LIMIT 100)")
                 .bind(1, submission.ip)
                 .bind(2, flood_since)
                 .bind(3, exclude_id));
@@ -157,12 +166,15 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
     if (!submission.email.empty()) {
         context.same_email_recent = count(
             db.prepare(
-                  "SELECT count(*) FROM comments WHERE email = ?1 AND created >= ?2 AND id <> ?3")
+                  "SELECT count(*) FROM (SELECT 1 FROM comments WHERE email = ?1 AND email <> '' "
+                  "AND created >= ?2 AND id <> ?3 LIMIT 100)")
                 .bind(1, submission.email)
                 .bind(2, flood_since)
                 .bind(3, exclude_id));
         context.author_approved = count(
-            db.prepare("SELECT count(*) FROM comments WHERE email = ?1 AND status = 'approved'")
+            db.prepare(
+                  "SELECT count(*) FROM (SELECT 1 FROM comments WHERE email = ?1 AND email <> '' "
+                  "AND status = 'approved' LIMIT 100)")
                 .bind(1, submission.email));
     }
     context.duplicate_body =
@@ -201,13 +213,13 @@ ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, i
         "SELECT id, name, website, body, status, created, updated FROM comments c "
         "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) > (?2, ?3) "
         "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
-        "WHERE r.root_id = c.id AND r.id <> c.id AND r.status = 'approved')) "
+        "WHERE r.root_id = c.id AND r.status = 'approved')) "
         "ORDER BY created, id LIMIT ?4";
     static constexpr const char* kNewest =
         "SELECT id, name, website, body, status, created, updated FROM comments c "
         "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) < (?2, ?3) "
         "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
-        "WHERE r.root_id = c.id AND r.id <> c.id AND r.status = 'approved')) "
+        "WHERE r.root_id = c.id AND r.status = 'approved')) "
         "ORDER BY created DESC, id DESC LIMIT ?4";
     const bool oldest = sort == SortOrder::oldest;
     const ThreadCursor start = after.value_or(oldest ? ThreadCursor{INT64_MIN, INT64_MIN}
@@ -233,8 +245,7 @@ ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, i
         }
         page.comments.push_back(std::move(comment));
     }
-    for (auto& comment : page.comments)
-        comment.replies = replies_of(db, comment.id);
+    attach_replies(db, page.comments);
     return page;
 }
 
@@ -282,7 +293,7 @@ std::int64_t insert_comment(Connection& db, const NewComment& comment) {
         "INSERT INTO comments (thread_id, parent_id, root_id, depth, name, email, website, body, "
         "body_fingerprint, ip, user_agent, referrer, status, score, ruleset_version, source, "
         "edit_token_hash, edit_until, created, updated) VALUES "
-        "(?1, ?2, COALESCE(?3, 0), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
         "?17, ?18, ?19, ?19)");
     stmt.bind(1, thread.id)
         .bind(2, s.parent)
@@ -307,9 +318,6 @@ std::int64_t insert_comment(Connection& db, const NewComment& comment) {
     }
     stmt.bind(18, comment.edit_until).bind(19, comment.created).run();
     const std::int64_t id = db.last_insert_id();
-    if (!comment.root_id) {
-        db.prepare("UPDATE comments SET root_id = id WHERE id = ?1").bind(1, id).run();
-    }
     insert_hits(db, id, comment.verdict.hits);
     return id;
 }

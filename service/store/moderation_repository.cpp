@@ -9,11 +9,12 @@ namespace {
 
 // The columns of a moderation item, in the order read_item() reads them. `c` is the comment,
 // `t` its thread and `p` its parent (LEFT JOIN).
-#define VOKTER_ITEM_SELECT                                                                      \
-    "SELECT c.id, t.uri, c.parent_id, c.root_id, c.depth, c.name, c.email, c.website, c.body, " \
-    "c.ip, c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.source, "          \
-    "c.edit_until, c.created, c.updated, substr(p.body, 1, 140) "                               \
-    "FROM comments c JOIN threads t ON t.id = c.thread_id "                                     \
+#define VOKTER_ITEM_SELECT                                                                   \
+    "SELECT c.id, t.uri, c.parent_id, COALESCE(c.root_id, c.id), c.depth, c.name, c.email, " \
+    "c.website, c.body, "                                                                    \
+    "c.ip, c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.source, "       \
+    "c.edit_until, c.created, c.updated, substr(p.body, 1, 140) "                            \
+    "FROM comments c JOIN threads t ON t.id = c.thread_id "                                  \
     "LEFT JOIN comments p ON p.id = c.parent_id "
 
 // Free text over the author fields and the body; ?4 is a LIKE pattern or NULL for none.

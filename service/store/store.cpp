@@ -1,5 +1,7 @@
 #include "store/store.hpp"
 
+#include <algorithm>
+
 #include "store/migrations.hpp"
 
 namespace vokter::store {
@@ -12,21 +14,35 @@ Store::Store(StoreOptions options)
 
 Store::Lease Store::read() {
     {
-        std::lock_guard lock(pool_mutex_);
+        std::unique_lock lock(pool_mutex_);
+        pool_returned_.wait(lock, [this] {
+            return !idle_.empty() || open_readers_ < std::max<std::size_t>(1, options_.max_readers);
+        });
         if (!idle_.empty()) {
             auto db = std::move(idle_.back());
             idle_.pop_back();
             return Lease(*this, std::move(db));
         }
+        ++open_readers_;
     }
-    return Lease(*this, std::make_unique<Connection>(options_.path, options_.durability));
+    try {
+        return Lease(*this, std::make_unique<Connection>(options_.path, options_.durability));
+    } catch (...) {
+        std::lock_guard lock(pool_mutex_);
+        --open_readers_;
+        pool_returned_.notify_one();
+        throw;
+    }
 }
 
 Store::Lease::~Lease() {
     if (!db_) return;
     db_->reset_statements();
-    std::lock_guard lock(store_->pool_mutex_);
-    store_->idle_.push_back(std::move(db_));
+    {
+        std::lock_guard lock(store_->pool_mutex_);
+        store_->idle_.push_back(std::move(db_));
+    }
+    store_->pool_returned_.notify_one();
 }
 
 }  // namespace vokter::store

@@ -29,12 +29,10 @@ void Writer::run_exclusive(const std::function<void(Connection&)>& job) {
     submit(job, true);
 }
 
-std::uint64_t Writer::commits() const {
-    std::lock_guard lock(mutex_);
-    return commits_;
-}
-
 void Writer::loop() {
+    // The writer touches every index of every insert: give it a larger page cache (8 MiB) than
+    // the readers' default, so a batch rarely reads a page back from the file.
+    db_.exec("PRAGMA cache_size = -8192");
     for (;;) {
         std::deque<Pending> batch;
         {
@@ -86,10 +84,7 @@ void Writer::run_batch(std::deque<Pending>& batch) {
             pending.done.set_exception(failure);
         return;
     }
-    {
-        std::lock_guard lock(mutex_);
-        ++commits_;
-    }
+    commits_.fetch_add(1, std::memory_order_release);
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (failures[i]) {
             batch[i].done.set_exception(failures[i]);

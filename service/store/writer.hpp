@@ -5,6 +5,7 @@
 // job that throws is undone alone and the others still commit. run() returns only after the
 // transaction holding the job is durable: that is what lets the HTTP layer acknowledge a comment.
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -47,7 +48,9 @@ class Writer {
     // Waits for it; the job manages its own transactions.
     void run_exclusive(const std::function<void(Connection&)>& job);
 
-    std::uint64_t commits() const;  // transactions committed so far (for metrics and tests)
+    // Transactions committed so far. It only grows, and grows after the data of a commit is
+    // visible to readers: read it before reading the database to label what you read.
+    std::uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
 
   private:
     struct Pending {
@@ -66,7 +69,7 @@ class Writer {
     std::condition_variable wake_;
     std::deque<Pending> queue_;
     bool stopping_ = false;
-    std::uint64_t commits_ = 0;
+    std::atomic<std::uint64_t> commits_{0};
     std::thread thread_;
 };
 

@@ -1,0 +1,51 @@
+// The no-op baseline: cpp-httplib with exactly the settings Vokter's server uses (TCP_NODELAY,
+// long keep-alive, the same thread pool size), answering every request with a tiny JSON body
+// and doing no work. Measured in the same run as Vokter, it gives what this machine can do, so
+// every Vokter figure is reported as a ratio to it.
+//
+//   baseline_server PORT [THREADS]      (PORT 0: any free port, printed on standard error)
+#include <httplib.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+httplib::Server* running = nullptr;
+void stop(int) {
+    if (running) running->stop();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: baseline_server PORT [THREADS]\n");
+        return 2;
+    }
+    const int port = std::atoi(argv[1]);
+    const std::size_t threads = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 64;
+    httplib::Server server;
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server.set_tcp_nodelay(true);
+    server.set_keep_alive_max_count(100000);
+    server.set_keep_alive_timeout(5);
+    const auto answer = [](const httplib::Request&, httplib::Response& res) {
+        res.status = 201;
+        res.set_content(R"({"id":1,"status":"approved"})", "application/json; charset=utf-8");
+    };
+    server.Post("/api/comments", answer);
+    server.Get("/api/comments", answer);
+    server.Get("/api/counts", answer);
+    running = &server;
+    signal(SIGTERM, stop);
+    signal(SIGINT, stop);
+    const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
+                                : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+    if (bound < 0) {
+        std::fprintf(stderr, "baseline_server: cannot bind 127.0.0.1:%d\n", port);
+        return 1;
+    }
+    std::fprintf(stderr, "listening on http://127.0.0.1:%d\n", bound);
+    return server.listen_after_bind() ? 0 : 1;
+}

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Vokter's benchmarks, in one run on this machine, written to bench/RESULTS.md:
+#   1. HTTP load with wrk: a no-op cpp-httplib baseline and `vokter serve` (release build, fresh
+#      database, default rules, durable commits), POST /api/comments at 1/8/32/64 connections,
+#      a thread page of 50 comments, counts for 20 threads. Figures are also given as ratios to
+#      the baseline measured in the same run.
+#   2. Memory: the server's RSS sampled every second under POST load after a warm-up.
+#   3. Rule engine micro-benchmarks (evaluate, load) and storage at scale, when built.
+# Usage: bench/run.sh [--smoke]      --smoke: a few seconds in all, to check the scripts work
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+SMOKE=0
+[ "${1:-}" = "--smoke" ] && SMOKE=1
+if [ $SMOKE = 1 ]; then
+    DURATION=1; MEMORY_SECONDS=2; WARMUP=1; CONNECTIONS="8"; OUT=${BENCH_OUT:-$(mktemp -d)/RESULTS.md}
+    BUILD=${BENCH_BUILD:-$ROOT/build/bench-smoke}
+else
+    DURATION=${DURATION:-10}; MEMORY_SECONDS=${MEMORY_SECONDS:-180}; WARMUP=${WARMUP:-20}
+    CONNECTIONS=${CONNECTIONS:-"1 8 32 64"}; OUT=${BENCH_OUT:-$ROOT/bench/RESULTS.md}
+    BUILD=${BENCH_BUILD:-$ROOT/build/bench}
+fi
+
+for tool in wrk curl; do
+    command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh bench)" >&2; exit 2; }
+done
+
+if [ -z "${BENCH_PREBUILT:-}" ]; then
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DVOKTER_BUILD_BENCH=ON \
+          -DVOKTER_BUILD_TESTS=OFF >/dev/null
+    cmake --build "$BUILD" -j2 >/dev/null
+fi
+VOKTER=$BUILD/vokter
+BASELINE=$BUILD/bench/baseline_server
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# Both servers take a free port and log "listening on http://127.0.0.1:PORT".
+port_of() {  # LOG
+    for _ in $(seq 1 400); do
+        local port
+        port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$1")
+        [ -n "$port" ] && { echo "$port"; return 0; }
+        sleep 0.05
+    done
+    echo "bench: no server came up; see $1:" >&2; cat "$1" >&2; exit 1
+}
+
+"$BASELINE" 0 64 2>"$WORK/baseline.log" &
+PIDS+=($!)
+VOKTER_RATE_LIMIT_PER_MINUTE=0 VOKTER_LOG_REQUESTS=false \
+    "$VOKTER" serve --listen 127.0.0.1:0 --db "$WORK/bench.db" 2>"$WORK/vokter.log" &
+VOKTER_PID=$!
+PIDS+=($VOKTER_PID)
+BASE_PORT=$(port_of "$WORK/baseline.log")
+VOKTER_PORT=$(port_of "$WORK/vokter.log")
+
+# The thread page the GET benchmark reads: 50 approved comments.
+for i in $(seq 1 50); do
+    curl -s -o /dev/null -XPOST "http://127.0.0.1:$VOKTER_PORT/api/comments" \
+        -H 'Content-Type: application/json' \
+        -d "{\"thread\":\"/blogg/lesverdig\",\"name\":\"Leser $i\",\"body\":\"Kommentar nummer $i: takk for et godt og grundig innlegg om blåbær og æøå.\"}"
+done
+
+RUN=0
+# wrk_run NAME PORT SCRIPT CONNECTIONS SECONDS -> prints the RESULT line's fields
+wrk_run() {
+    local threads=2
+    [ "$4" -lt 2 ] && threads=1
+    RUN=$((RUN + 1))
+    wrk -t"$threads" -c"$4" -d"${5}s" --timeout 5s -s "$ROOT/bench/wrk/$3" \
+        "http://127.0.0.1:$2" -- "$RUN-$$" | grep '^RESULT' | sed 's/^RESULT //'
+}
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+
+ROWS=()
+ERRORS_TOTAL=0
+scenario() {  # LABEL SCRIPT CONNECTIONS
+    local base vok
+    base=$(wrk_run baseline "$BASE_PORT" "$2" "$3" "$DURATION")
+    vok=$(wrk_run vokter "$VOKTER_PORT" "$2" "$3" "$DURATION")
+    local errors=$(( $(field "$vok" errors) + $(field "$vok" non2xx) ))
+    ERRORS_TOTAL=$((ERRORS_TOTAL + errors))
+    ROWS+=("| $1 | $3 | $(field "$base" rps) | $(field "$vok" rps) | $(ratio "$(field "$vok" rps)" "$(field "$base" rps)") | $(ms "$(field "$vok" p50_us)") | $(ms "$(field "$vok" p99_us)") | $(ms "$(field "$vok" p999_us)") | $errors |")
+    echo "bench: $1 c=$3: baseline $(field "$base" rps) req/s, vokter $(field "$vok" rps) req/s, p99 $(ms "$(field "$vok" p99_us)") ms, errors $errors" >&2
+}
+
+for c in $CONNECTIONS; do scenario "POST /api/comments" post_comments.lua "$c"; done
+scenario "GET thread page (50 comments)" get_thread.lua 32
+scenario "GET /api/counts (20 threads)" get_counts.lua 32
+
+# Memory: RSS under POST load at 32 connections, sampled every second.
+rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$VOKTER_PID/status"; }
+RSS_START=$(rss_kb)
+wrk_run vokter "$VOKTER_PORT" post_comments.lua 32 "$WARMUP" >/dev/null
+RSS_WARM=$(rss_kb)
+RSS_PEAK=$RSS_WARM
+wrk -t2 -c32 -d"${MEMORY_SECONDS}s" --timeout 5s -s "$ROOT/bench/wrk/post_comments.lua" \
+    "http://127.0.0.1:$VOKTER_PORT" -- "mem-$$" >"$WORK/memory-wrk.log" &
+WRK_PID=$!
+while kill -0 $WRK_PID 2>/dev/null; do
+    rss=$(rss_kb); [ "$rss" -gt "$RSS_PEAK" ] && RSS_PEAK=$rss
+    sleep 1
+done
+RSS_END=$(rss_kb)
+GROWTH=$(awk -v a="$RSS_END" -v b="$RSS_WARM" 'BEGIN { printf "%.1f%%", 100 * (a - b) / b }')
+MEMORY_RESULT=$(grep '^RESULT' "$WORK/memory-wrk.log" | sed 's/^RESULT //')
+STORED=$(curl -s "http://127.0.0.1:$VOKTER_PORT/metrics" | awk '/^vokter_comments_total/ { n += $2 } END { print n }')
+COMMITS=$(curl -s "http://127.0.0.1:$VOKTER_PORT/metrics" | awk '/^vokter_store_commits_total/ { print $2 }')
+
+MICRO=""
+if [ -x "$BUILD/bench/evaluate_bench" ]; then
+    if [ $SMOKE = 1 ]; then
+        MICRO=$("$BUILD/bench/evaluate_bench" --benchmark_min_time=0.01 2>/dev/null | grep -E '^(BM_|Benchmark|-)' || true)
+    else
+        MICRO=$("$BUILD/bench/evaluate_bench" 2>/dev/null | grep -E '^(BM_|Benchmark|-)' || true)
+    fi
+fi
+STORAGE=""
+if [ -x "$BUILD/bench/queue_bench" ]; then
+    if [ $SMOKE = 1 ]; then
+        STORAGE=$("$BUILD/bench/queue_bench" --comments 20000 2>&1 || true)
+    else
+        STORAGE=$("$BUILD/bench/queue_bench" 2>&1 || true)
+    fi
+fi
+
+{
+    echo "# Vokter benchmark results"
+    echo
+    echo "Written by \`bench/run.sh\`$([ $SMOKE = 1 ] && echo ' --smoke (too short to mean anything)')."
+    echo
+    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "- machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+    echo "- load: wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), closed loop (each connection waits for its answer), ${DURATION}s per figure, on the same machine as the servers"
+    echo "- Vokter: release build, fresh database, default rules, durability=full (a commit survives power loss), rate limit off"
+    echo
+    echo "## HTTP"
+    echo
+    echo "| scenario | connections | baseline req/s | Vokter req/s | ratio | p50 ms | p99 ms | p99.9 ms | errors |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "The baseline is cpp-httplib with Vokter's settings answering every request with a fixed"
+    echo "body (bench/baseline_server.cpp). Errors count failed connections and non-2xx answers."
+    echo
+    echo "## Memory under load"
+    echo
+    echo "POST load at 32 connections for ${MEMORY_SECONDS}s after a ${WARMUP}s warm-up (RSS of the server):"
+    echo
+    echo "| start | after warm-up | peak | end | growth after warm-up |"
+    echo "|---|---|---|---|---|"
+    echo "| $((RSS_START / 1024)) MB | $((RSS_WARM / 1024)) MB | $((RSS_PEAK / 1024)) MB | $((RSS_END / 1024)) MB | $GROWTH |"
+    echo
+    echo "Requests during the memory run: $(field "$MEMORY_RESULT" requests) ($(field "$MEMORY_RESULT" rps) req/s, errors $(( $(field "$MEMORY_RESULT" errors) + $(field "$MEMORY_RESULT" non2xx) ))). Comments stored in all: $STORED in $COMMITS write transactions (group commit)."
+    if [ -n "$MICRO" ]; then
+        echo
+        echo "## Rule engine (bench/evaluate_bench)"
+        echo
+        echo '```'
+        echo "$MICRO"
+        echo '```'
+    fi
+    if [ -n "$STORAGE" ]; then
+        echo
+        echo "## Storage at scale (bench/queue_bench)"
+        echo
+        echo '```'
+        echo "$STORAGE"
+        echo '```'
+    fi
+} >"$OUT"
+echo "bench: results in $OUT" >&2
+if [ "$ERRORS_TOTAL" -ne 0 ]; then
+    echo "bench: $ERRORS_TOTAL requests failed" >&2
+    exit 1
+fi

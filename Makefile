@@ -17,8 +17,9 @@ build: deps
 run: build
 	./$(RELEASE)/vokter serve
 
-test: deps
-	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+test:
+	@scripts/install-deps.sh build bench
+	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug -DVOKTER_BUILD_BENCH=ON >/dev/null
 	@cmake --build $(DEBUG) -j$(JOBS)
 	cd $(DEBUG) && ctest --output-on-failure --timeout 600
 

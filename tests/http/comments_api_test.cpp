@@ -402,3 +402,58 @@ TEST_CASE("a form token issued for a thread verifies only for that thread") {
     CHECK_FALSE(tokens.verify(token, "/b").has_value());
     CHECK_FALSE(tokens.verify("123.abc", "/a").has_value());
 }
+
+TEST_CASE("X-Forwarded-For is believed only from a trusted proxy") {
+    const auto stored_ip = [](TestServer& server, const httplib::Headers& headers) {
+        const auto res = server.client().Post(
+            "/api/comments", headers,
+            json{{"thread", "/ip"}, {"body", "hei " + std::to_string(rand())}}.dump(),
+            "application/json");
+        REQUIRE(res->status == 201);
+        auto db = server.store.read();
+        return vokter::store::find_comment(*db, json_of(res)["id"].get<int>())->ip;
+    };
+    const httplib::Headers forwarded = {{"X-Forwarded-For", "198.51.100.7, 203.0.113.9"}};
+    TestServer untrusted;
+    CHECK(stored_ip(untrusted, forwarded) == "127.0.0.1");
+    http::ServerOptions options = TestServer::quiet_options();
+    options.trusted_proxies = {"127.0.0.1"};
+    TestServer trusted(options);
+    CHECK(stored_ip(trusted, forwarded) == "203.0.113.9");  // the address the proxy saw
+    CHECK(stored_ip(trusted, {}) == "127.0.0.1");
+}
+
+TEST_CASE("a held comment is answered 202 pending, and a spam verdict is not revealed") {
+    const char* rules = R"(version = "t1"
+[thresholds]
+hold = 5.0
+spam = 10.0
+
+[[rule]]
+id = "HOLD_WORD"
+description = "holds"
+words = ["kasino"]
+score = 6.0
+
+[[rule]]
+id = "SPAM_WORD"
+description = "spam"
+words = ["viagra"]
+score = 12.0
+)";
+    auto loaded = vokter::core::load_ruleset(rules, "t.toml", nullptr);
+    REQUIRE(loaded);
+    TestServer server(TestServer::quiet_options(), loaded.value());
+    const auto held = server.post({{"thread", "/h"}, {"body", "Beste kasino i Norge"}});
+    REQUIRE(held->status == 202);
+    CHECK(json_of(held)["status"] == "pending");
+    const auto spam = server.post({{"thread", "/h"}, {"body", "Billig viagra"}});
+    REQUIRE(spam->status == 202);
+    CHECK(json_of(spam)["status"] == "pending");  // spammers learn nothing
+    CHECK(json_of(server.client().Get("/api/comments?thread=/h"))["total"] == 0);
+    auto db = server.store.read();
+    CHECK(vokter::store::find_comment(*db, json_of(spam)["id"].get<int>())->status == "spam");
+    const auto hits = vokter::store::comment_hits(*db, json_of(held)["id"].get<int>());
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].rule == "HOLD_WORD");
+}

@@ -30,7 +30,9 @@ int latest_schema_version() {
 int schema_version(Connection& db) {
     auto& stmt = db.prepare("PRAGMA user_version");
     stmt.step();
-    return static_cast<int>(stmt.int64(0));
+    const int version = static_cast<int>(stmt.int64(0));
+    stmt.reset();  // a stepped statement would keep the schema locked (DROP INDEX would fail)
+    return version;
 }
 
 int migrate(Connection& db) {

@@ -41,10 +41,10 @@ CREATE INDEX comments_root ON comments (root_id, created, id);
 -- The moderator queue by status, riskiest or newest first.
 CREATE INDEX comments_queue_score ON comments (status, score DESC, id DESC);
 CREATE INDEX comments_queue_created ON comments (status, created, id);
--- Facts for the rules: flood per IP and email (and an author's approved count), duplicate
--- bodies. Every index costs each insert a B-tree update: keep only those a query needs.
+-- Facts for the rules: flood per IP and email, an author's approved count, duplicate bodies. Every index costs each insert a B-tree update: keep only those a query needs.
 CREATE INDEX comments_ip_created ON comments (ip, created);
 CREATE INDEX comments_email_created ON comments (email, created) WHERE email <> '';
+CREATE INDEX comments_email_status ON comments (email, status) WHERE email <> '';
 CREATE INDEX comments_fingerprint ON comments (body_fingerprint, created);
 
 CREATE TABLE rule_hits (

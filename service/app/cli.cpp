@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 
+#include "app/api_key_cli.hpp"
 #include "app/config.hpp"
 #include "app/healthcheck.hpp"
 #include "app/moderator_cli.hpp"
@@ -173,6 +174,31 @@ int run_cli(int argc, char** argv) {
     moderator_remove->add_option("name", moderator_name, "the moderator's name")->required();
     moderator_remove->callback(with_store([&](store::Store& store) {
         return run_moderator_remove(store, moderator_name, std::cout, std::cerr);
+    }));
+
+    std::string apikey_name;
+    std::string apikey_blog;
+    auto* apikey_cmd =
+        app.add_subcommand("apikey", "API keys for the Akismet-compatible API (/1.1/…)");
+    apikey_cmd->require_subcommand(1);
+    auto* apikey_add = apikey_cmd->add_subcommand(
+        "add", "Add an API key for a blog and print it (shown only once)");
+    add_config_flags(*apikey_add, config_file, given);
+    apikey_add->add_option("name", apikey_name, "the key's name")->required();
+    apikey_add->add_option("--blog", apikey_blog, "the blog's URL (https://…)")->required();
+    apikey_add->callback(with_store([&](store::Store& store) {
+        return run_apikey_add(store, apikey_name, apikey_blog, std::cout, std::cerr);
+    }));
+    auto* apikey_list = apikey_cmd->add_subcommand("list", "List the API keys and their blogs");
+    add_config_flags(*apikey_list, config_file, given);
+    apikey_list->callback(
+        with_store([&](store::Store& store) { return run_apikey_list(store, std::cout); }));
+    auto* apikey_remove =
+        apikey_cmd->add_subcommand("remove", "Remove an API key; it stops working at once");
+    add_config_flags(*apikey_remove, config_file, given);
+    apikey_remove->add_option("name", apikey_name, "the key's name")->required();
+    apikey_remove->callback(with_store([&](store::Store& store) {
+        return run_apikey_remove(store, apikey_name, std::cout, std::cerr);
     }));
 
     add_rules_commands(app);

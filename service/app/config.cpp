@@ -11,12 +11,31 @@ namespace vokter::app {
 
 namespace {
 
+// "5", "2.5": the shortest text that reads back as `value`.
+std::string format_decimal(double value) {
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return ec == std::errc() ? std::string(buffer, end) : std::to_string(value);
+}
+
 template <class T>
 std::string parse_number(const std::string& text, T& out, T min, T max) {
     T value{};
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
         return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+    }
+    out = value;
+    return "";
+}
+
+// A decimal number from `min` to `max` ("5", "2.5").
+std::string parse_decimal(const std::string& text, double& out, double min, double max) {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !(value >= min) ||
+        !(value <= max)) {
+        return "must be a number from " + format_decimal(min) + " to " + format_decimal(max);
     }
     out = value;
     return "";
@@ -124,6 +143,13 @@ const std::vector<ConfigOption>& config_options() {
         {"log_requests", "log one line per request",
          [](Config& c, const std::string& t) { return parse_bool(t, c.log_requests); },
          [](const Config& c) { return std::string(c.log_requests ? "true" : "false"); }},
+        {"akismet_discard_margin",
+         "Akismet API: answer `X-akismet-pro-tip: discard` when a comment scores at least the "
+         "spam threshold plus this margin (or a rule with action spam hit)",
+         [](Config& c, const std::string& t) {
+             return parse_decimal(t, c.akismet_discard_margin, 0.0, 1000.0);
+         },
+         [](const Config& c) { return format_decimal(c.akismet_discard_margin); }},
     };
     return options;
 }
@@ -169,6 +195,8 @@ Result<Config> load_config(const std::string& config_file,
                     text = *s;
                 } else if (value.is_integer()) {
                     text = std::to_string(*value.value<std::int64_t>());
+                } else if (value.is_floating_point()) {
+                    text = format_decimal(*value.value<double>());
                 } else if (value.is_boolean()) {
                     text = *value.value<bool>() ? "true" : "false";
                 } else if (const toml::array* list = value.as_array()) {
@@ -230,6 +258,7 @@ http::ServerOptions server_options(const Config& config) {
     options.policy.max_depth = config.max_depth;
     options.policy.edit_window_seconds = config.edit_window_seconds;
     options.policy.reveal_spam = config.reveal_spam;
+    options.akismet.discard_margin = config.akismet_discard_margin;
     return options;
 }
 

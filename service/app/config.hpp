@@ -29,6 +29,7 @@ struct Config {
     int rate_limit_per_minute = 30;
     bool reveal_spam = false;
     bool log_requests = true;
+    double akismet_discard_margin = 5.0;  // Akismet API: blatant spam is spam threshold + this
 };
 
 // One setting: its TOML key, environment variable, flag and help text.

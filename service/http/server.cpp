@@ -178,6 +178,18 @@ void Server::Impl::setup_routes() {
     http.Put("/api/rules", mod_reader(&Impl::handle_put_rules));
     http.Post("/api/rules/check", mod_reader(&Impl::handle_check_rules));
     http.Post("/api/rules/reload", mod(&Impl::handle_reload_rules));
+    // The Akismet-compatible API: always 200 text/plain (413 for an oversized body), never
+    // problem+json, so each route runs inside akismet_barrier instead of the barrier.
+    const auto akismet_route = [this](auto fn) {
+        return [this, fn](const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader) {
+            akismet_barrier(req, res, [&] { (this->*fn)(req, res, reader); });
+        };
+    };
+    http.Post("/1.1/verify-key", akismet_route(&Impl::handle_akismet_verify_key));
+    http.Post("/1.1/comment-check", akismet_route(&Impl::handle_akismet_comment_check));
+    http.Post("/1.1/submit-spam", akismet_route(&Impl::handle_akismet_submit_spam));
+    http.Post("/1.1/submit-ham", akismet_route(&Impl::handle_akismet_submit_ham));
     http.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
         apply_cors(req, res);
         res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");

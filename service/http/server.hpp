@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/active_ruleset.hpp"
+#include "http/akismet_service.hpp"
 #include "http/auth.hpp"
 #include "http/comment_service.hpp"
 #include "http/rules_control.hpp"
@@ -32,6 +33,8 @@ struct ServerOptions {
     SubmissionLimits limits;
     CommentPolicy policy;
     AuthLimits auth;  // failed moderator logins per IP before 429
+    // The Akismet-compatible API's settings (akismet_service.hpp).
+    AkismetOptions akismet;
 };
 
 // What /healthz reports about the rules, supplied by whoever loads them.

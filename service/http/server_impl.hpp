@@ -6,6 +6,7 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "http/akismet_service.hpp"
 #include "http/form_token.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
@@ -62,6 +63,27 @@ struct Server::Impl {
     void handle_reload_rules(const httplib::Request& req, httplib::Response& res,
                              const std::string& moderator);
 
+    // --- the Akismet-compatible API (akismet_handlers.cpp) ---
+    // Each answers 200 text/plain (413 for an oversized body), inside akismet_barrier.
+    void handle_akismet_verify_key(const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader);
+    void handle_akismet_comment_check(const httplib::Request& req, httplib::Response& res,
+                                      const httplib::ContentReader& reader);
+    void handle_akismet_submit_spam(const httplib::Request& req, httplib::Response& res,
+                                    const httplib::ContentReader& reader);
+    void handle_akismet_submit_ham(const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader);
+    // Runs `handler`. Turns any failure into a 200 text/plain answer with an
+    // X-akismet-debug-help header (a 413 stays 413); logs unexpected exceptions.
+    void akismet_barrier(const httplib::Request& req, httplib::Response& res,
+                         const std::function<void()>& handler);
+    std::optional<store::ApiKey> akismet_key(const httplib::Request& req,
+                                             const AkismetFields& fields,
+                                             std::string_view first_field,
+                                             std::string_view second_field);
+    std::optional<std::pair<store::ApiKey, AkismetComment>> akismet_comment(
+        const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+
     // --- shared helpers (server.cpp) ---
     // The client's address: the peer, or the X-Forwarded-For entry a trusted proxy added.
     std::string client_ip(const httplib::Request& req) const;
@@ -82,6 +104,7 @@ struct Server::Impl {
     store::Store& store;
     core::ActiveRuleset& rules;
     CommentService comments;
+    AkismetService akismet{store, rules, options.akismet};
     FormTokens form_tokens;
     RateLimiter limiter;
     std::function<RulesStatus()> rules_status;

@@ -76,3 +76,19 @@ TEST_CASE("names of flags and environment variables follow the keys") {
     CHECK(flag_name("max_body_chars") == "--max-body-chars");
     CHECK(describe(load_config("", {}).value()).find("listen=127.0.0.1:8080") != std::string::npos);
 }
+
+TEST_CASE("akismet_discard_margin takes a decimal from the file, the environment or a flag") {
+    CHECK(load_config("", {}).value().akismet_discard_margin == 5.0);
+    vokter::test::TempDir dir;
+    const auto file = dir / "vokter.toml";
+    vokter::test::write_file(file, "akismet_discard_margin = 2.5\n");
+    const auto from_file = load_config(file.string(), {});
+    REQUIRE(from_file);
+    CHECK(from_file.value().akismet_discard_margin == 2.5);
+    CHECK(server_options(from_file.value()).akismet.discard_margin == 2.5);
+    vokter::test::write_file(file, "akismet_discard_margin = 7\n");
+    CHECK(load_config(file.string(), {}).value().akismet_discard_margin == 7.0);
+    CHECK(load_config("", {{"akismet_discard_margin", "0"}}).value().akismet_discard_margin == 0);
+    CHECK(!load_config("", {{"akismet_discard_margin", "-1"}}));
+    CHECK(!load_config("", {{"akismet_discard_margin", "mye"}}));
+}

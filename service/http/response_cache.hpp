@@ -14,7 +14,9 @@ namespace vokter::http {
 
 class ResponseCache {
   public:
-    explicit ResponseCache(std::size_t max_entries = 4096) : max_entries_(max_entries) {}
+    // Holds at most `max_bytes` of answers; when a new one would not fit, it starts over empty
+    // (entries of older generations are dead weight anyway).
+    explicit ResponseCache(std::size_t max_bytes = 8 << 20) : max_bytes_(max_bytes) {}
 
     // The body stored for `key` at `generation`, or null.
     std::shared_ptr<const std::string> get(const std::string& key, std::uint64_t generation);
@@ -27,7 +29,8 @@ class ResponseCache {
         std::uint64_t generation = 0;
         std::shared_ptr<const std::string> body;
     };
-    std::size_t max_entries_;
+    std::size_t max_bytes_;
+    std::size_t bytes_ = 0;
     std::mutex mutex_;
     std::unordered_map<std::string, Entry> entries_;
 };

@@ -7,16 +7,22 @@
 using vokter::http::ResponseCache;
 
 TEST_CASE("a cached answer is served only at the generation it was read at") {
-    ResponseCache cache(2);
+    ResponseCache cache(20);  // bytes of keys and bodies
     CHECK(cache.get("/a", 1) == nullptr);
     cache.put("/a", 1, "svar");
     REQUIRE(cache.get("/a", 1) != nullptr);
     CHECK(*cache.get("/a", 1) == "svar");
     CHECK(cache.get("/a", 2) == nullptr);  // something was committed since
-    cache.put("/b", 1, "b");
-    cache.put("/c", 1, "c");  // full: starts over
-    CHECK(cache.get("/a", 1) == nullptr);
-    CHECK(*cache.get("/c", 1) == "c");
+    cache.put("/a", 2, "svar 2");          // replaces: 8 bytes in all
+    CHECK(*cache.get("/a", 2) == "svar 2");
+    cache.put("/b", 2, "0123456789");  // 12 more: 20, still fits
+    CHECK(cache.get("/a", 2) != nullptr);
+    cache.put("/c", 2, "c");  // would pass 20 bytes: starts over
+    CHECK(cache.get("/a", 2) == nullptr);
+    CHECK(*cache.get("/c", 2) == "c");
+    cache.put("/d", 2, std::string(100, 'x'));  // larger than the whole cache: not kept
+    CHECK(cache.get("/d", 2) == nullptr);
+    CHECK(cache.get("/c", 2) != nullptr);
 }
 
 TEST_CASE("a listing is never served stale after a new comment, an edit or a delete") {

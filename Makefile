@@ -5,7 +5,7 @@ JOBS ?= 2
 RELEASE := build/release
 DEBUG := build/debug
 
-.PHONY: run test build deps format lint bench asan clean
+.PHONY: run test test-akismet build deps format lint bench asan clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -22,6 +22,16 @@ test:
 	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug -DVOKTER_BUILD_BENCH=ON >/dev/null
 	@cmake --build $(DEBUG) -j$(JOBS)
 	cd $(DEBUG) && ctest --output-on-failure --timeout 600
+	@$(MAKE) --no-print-directory test-akismet
+
+# The Akismet-compatible API driven by the npm clients akismet-api 6.x and akismet 2.x against
+# the real binary (tests/akismet, node's built-in test runner).
+test-akismet:
+	@scripts/install-deps.sh build akismet
+	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(DEBUG) --target vokter -j$(JOBS)
+	cd tests/akismet && npm ci --no-audit --no-fund --loglevel=error && \
+		VOKTER_BINARY=$(CURDIR)/$(DEBUG)/vokter node --test
 
 # The same suites under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Vokter needs that are missing on this machine.
-# Usage: scripts/install-deps.sh [build|bench|browser]...   (default: build)
+# Usage: scripts/install-deps.sh [build|bench|browser|akismet]...   (default: build)
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
        doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev)
 bench=(libbenchmark-dev wrk curl)
 browser=(chromium nodejs npm)
+akismet=(nodejs)  # plus npm when nodejs does not bring it (NodeSource builds do)
 
 wanted=()
 for group in "${@:-build}"; do
@@ -14,7 +15,8 @@ for group in "${@:-build}"; do
         build) wanted+=("${build[@]}") ;;
         bench) wanted+=("${bench[@]}") ;;
         browser) wanted+=("${browser[@]}") ;;
-        *) echo "install-deps: unknown group '$group' (build, bench, browser)" >&2; exit 2 ;;
+        akismet) wanted+=("${akismet[@]}"); command -v npm >/dev/null || wanted+=(npm) ;;
+        *) echo "install-deps: unknown group '$group' (build, bench, browser, akismet)" >&2; exit 2 ;;
     esac
 done
 

@@ -7,6 +7,7 @@
 #include "http/log.hpp"
 #include "http/problem.hpp"
 #include "http/server_impl.hpp"
+#include "http/static_assets.hpp"
 
 namespace vokter::http {
 
@@ -156,6 +157,13 @@ void Server::Impl::setup_routes() {
     http.Get("/api/counts", plain(&Impl::handle_counts));
     http.Get("/api/form-token", plain(&Impl::handle_form_token));
     http.Get("/healthz", plain(&Impl::handle_health));
+
+    // The widget and the moderator page, embedded from service/web/ (static_assets.hpp).
+    for (const StaticAsset& asset : static_assets()) {
+        http.Get(asset.route, [this, &asset](const httplib::Request& req, httplib::Response& res) {
+            barrier(this, req, res, [&] { handle_static(req, res, asset); });
+        });
+    }
     http.Get("/metrics", plain(&Impl::handle_metrics));
 
     // Moderators: every route needs `Authorization: Bearer TOKEN`.

@@ -11,6 +11,7 @@
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
 #include "http/server.hpp"
+#include "http/static_assets.hpp"
 
 namespace vokter::http {
 
@@ -62,6 +63,11 @@ struct Server::Impl {
                             const std::string& moderator, const httplib::ContentReader& reader);
     void handle_reload_rules(const httplib::Request& req, httplib::Response& res,
                              const std::string& moderator);
+
+    // --- the embedded web assets (static_handlers.cpp) ---
+    // Answers `asset` with its caching and security headers; 304 when If-None-Match matches.
+    void handle_static(const httplib::Request& req, httplib::Response& res,
+                       const StaticAsset& asset);
 
     // --- the Akismet-compatible API (akismet_handlers.cpp) ---
     // Each answers 200 text/plain (413 for an oversized body), inside akismet_barrier.

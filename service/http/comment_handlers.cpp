@@ -69,10 +69,24 @@ void send_form_error(httplib::Response& res, const Problem& problem, const std::
     res.set_content(html + "</html>", "text/html; charset=utf-8");
 }
 
+// True for "https://host[:port]" or "https://host/": a URL that names a site but no page.
+bool origin_only(std::string_view url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return false;
+    const auto slash = url.find('/', scheme + 3);
+    return slash == std::string_view::npos || slash + 1 == url.size();
+}
+
 // Where a no-JS form post returns to: the page it came from (Referer), else the thread URI.
+// A page on another site sends only its origin as Referer (browsers' default policy is
+// strict-origin-when-cross-origin): then the thread names the page, joined to that origin when
+// it is a path.
 std::string return_page(const httplib::Request& req, const std::string& thread) {
     std::string page = req.get_header_value("Referer");
-    if (page.empty()) page = thread;
+    if (page.empty() || (origin_only(page) && !thread.empty())) {
+        if (page.ends_with('/')) page.pop_back();
+        page = thread.starts_with("/") ? page + thread : thread;
+    }
     if (const auto hash = page.find('#'); hash != std::string::npos) page.resize(hash);
     const bool safe =
         page.starts_with("/") || page.starts_with("http://") || page.starts_with("https://");

@@ -1,11 +1,11 @@
 # Vokter: the two commands of the README, and a few more for developers.
 #   make run    install what is missing, build (release) and serve on 127.0.0.1:8080
-#   make test   install what is missing, build (debug) and run every test suite
+#   make test   install what is missing, build (debug) and run every test suite, browser tests too
 JOBS ?= 2
 RELEASE := build/release
 DEBUG := build/debug
 
-.PHONY: run test test-akismet build deps format lint bench asan clean
+.PHONY: run test test-browser test-akismet build deps format lint bench asan clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -22,7 +22,17 @@ test:
 	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug -DVOKTER_BUILD_BENCH=ON >/dev/null
 	@cmake --build $(DEBUG) -j$(JOBS)
 	cd $(DEBUG) && ctest --output-on-failure --timeout 600
+	@$(MAKE) --no-print-directory test-browser
 	@$(MAKE) --no-print-directory test-akismet
+
+# The widget and the moderator page in Debian's Chromium, driven by playwright-core from npm
+# (never a downloaded browser). Needs the npm registry for `npm ci`.
+test-browser:
+	@scripts/install-deps.sh build browser
+	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(DEBUG) --target vokter -j$(JOBS)
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/browser && VOKTER_BINARY=$(CURDIR)/$(DEBUG)/vokter timeout 600 node --test *.test.js
 
 # The Akismet-compatible API driven by the npm clients akismet-api 6.x and akismet 2.x against
 # the real binary (tests/akismet, node's built-in test runner).

@@ -20,11 +20,15 @@ for group in "${@:-build}"; do
     esac
 done
 
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" && return 0
+    # NodeSource's nodejs package ships npm and conflicts with Debian's: its npm counts.
+    [ "$1" = npm ] && command -v npm >/dev/null 2>&1
+}
+
 missing=()
 for package in "${wanted[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$package")
-    fi
+    installed "$package" || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -12,6 +12,7 @@
 
 #include "core/default_rules.hpp"
 #include "core/evaluate.hpp"
+#include "core/utf8_scan.hpp"
 
 namespace vokter::app {
 
@@ -58,25 +59,6 @@ std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -320,7 +302,7 @@ std::string clean_exported_text(std::string_view text) {
                     }
                 }
                 if (cp) {
-                    if (*cp != 0xFEFF) append_utf8(out, *cp);
+                    if (*cp != 0xFEFF) core::append_utf8(out, static_cast<char32_t>(*cp));
                     i = semi + 1;
                     continue;
                 }

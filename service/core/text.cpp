@@ -1,56 +1,10 @@
 #include "core/text.hpp"
 
+#include "core/utf8_scan.hpp"
+
 namespace vokter::core {
 
 namespace {
-
-// Decodes one code point starting at text[i]; returns its length in bytes, or 0 when the bytes
-// there are not well-formed UTF-8. On success stores the code point in `cp`.
-std::size_t decode(std::string_view text, std::size_t i, char32_t& cp) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char b0 = byte(i);
-    if (b0 < 0x80) {
-        cp = b0;
-        return 1;
-    }
-    std::size_t len = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-        len = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + len > text.size()) return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        const unsigned char b = byte(i + k);
-        if ((b & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 char32_t fold(char32_t cp) {
     if (cp >= 'A' && cp <= 'Z') return cp + 32;
@@ -73,7 +27,7 @@ bool is_space(char32_t cp) {
 bool is_valid_utf8(std::string_view text) {
     char32_t cp = 0;
     for (std::size_t i = 0; i < text.size();) {
-        const std::size_t len = decode(text, i, cp);
+        const std::size_t len = decode_utf8(text, i, cp);
         if (len == 0) return false;
         i += len;
     }
@@ -93,7 +47,7 @@ std::string fold_case(std::string_view text) {
     out.reserve(text.size());
     char32_t cp = 0;
     for (std::size_t i = 0; i < text.size();) {
-        const std::size_t len = decode(text, i, cp);
+        const std::size_t len = decode_utf8(text, i, cp);
         if (len == 0) {  // not UTF-8: keep the byte as it is
             out += text[i++];
             continue;
@@ -110,7 +64,7 @@ std::string normalise_for_duplicate(std::string_view text) {
     bool pending_space = false;
     char32_t cp = 0;
     for (std::size_t i = 0; i < text.size();) {
-        std::size_t len = decode(text, i, cp);
+        std::size_t len = decode_utf8(text, i, cp);
         if (len == 0) cp = static_cast<unsigned char>(text[i]), len = 1;
         i += len;
         if (is_space(cp)) {

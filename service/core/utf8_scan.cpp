@@ -2,15 +2,14 @@
 
 namespace vokter::core {
 
-char32_t next_code_point_slow(std::string_view text, std::size_t& pos) {
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& cp) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char b0 = byte(pos);
     if (b0 < 0x80) {
-        ++pos;
-        return b0;
+        cp = b0;
+        return 1;
     }
     std::size_t len = 0;
-    char32_t cp = 0;
     char32_t min = 0;
     if ((b0 & 0xE0) == 0xC0) {
         len = 2, cp = b0 & 0x1F, min = 0x80;
@@ -19,22 +18,41 @@ char32_t next_code_point_slow(std::string_view text, std::size_t& pos) {
     } else if ((b0 & 0xF8) == 0xF0) {
         len = 4, cp = b0 & 0x07, min = 0x10000;
     } else {
-        ++pos;
-        return 0xFFFD;
+        return 0;
     }
-    if (pos + len > text.size()) {
-        ++pos;
-        return 0xFFFD;
-    }
+    if (pos + len > text.size()) return 0;
     for (std::size_t k = 1; k < len; ++k) {
         const unsigned char b = byte(pos + k);
-        if ((b & 0xC0) != 0x80) {
-            ++pos;
-            return 0xFFFD;
-        }
+        if ((b & 0xC0) != 0x80) return 0;
         cp = (cp << 6) | (b & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+char32_t next_code_point_slow(std::string_view text, std::size_t& pos) {
+    char32_t cp = 0;
+    const std::size_t len = decode_utf8(text, pos, cp);
+    if (len == 0) {
         ++pos;
         return 0xFFFD;
     }

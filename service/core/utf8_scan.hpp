@@ -3,9 +3,19 @@
 // text without splitting a character. They never allocate.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace vokter::core {
+
+// Decodes the sequence that starts at text[pos]. Returns its length in bytes (1 to 4) and stores
+// the code point in `cp`, or returns 0 when the bytes there are not well-formed UTF-8 (stray
+// continuation byte, overlong form, surrogate, above U+10FFFF, truncated). Precondition:
+// pos < text.size().
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& cp);
+
+// Appends the UTF-8 encoding of `cp`; a surrogate, NUL or value above U+10FFFF becomes U+FFFD.
+void append_utf8(std::string& out, char32_t cp);
 
 // Decodes the code point that starts at text[pos] and returns it; advances `pos` past it. A byte
 // that does not start a well-formed sequence decodes as U+FFFD and advances by one byte.

@@ -20,24 +20,6 @@ constexpr std::array<char32_t, 32> kWindows1252High = {
 
 }  // namespace
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 Charset charset_from_label(std::string_view label) {
     const auto is_trim = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\''; };
     while (!label.empty() && is_trim(label.front()))
@@ -70,16 +52,16 @@ std::string to_utf8(std::string_view bytes, Charset charset) {
     if (charset == Charset::windows1252) {
         for (const char c : bytes) {
             const auto b = static_cast<unsigned char>(c);
-            append_utf8(out, b < 0x80   ? char32_t{b}
-                             : b < 0xA0 ? kWindows1252High[b - 0x80]
-                                        : char32_t{b});
+            core::append_utf8(out, b < 0x80   ? char32_t{b}
+                                   : b < 0xA0 ? kWindows1252High[b - 0x80]
+                                              : char32_t{b});
         }
         return out;
     }
     // UTF-8 with broken sequences: keep the good ones, replace each bad byte with U+FFFD.
     std::size_t pos = 0;
     while (pos < bytes.size())
-        append_utf8(out, core::next_code_point(bytes, pos));
+        core::append_utf8(out, core::next_code_point(bytes, pos));
     return out;
 }
 

@@ -30,7 +30,4 @@ Charset charset_from_label(std::string_view label);
 //    happens to form valid UTF-8.
 std::string to_utf8(std::string_view bytes, Charset charset);
 
-// Appends the UTF-8 encoding of `cp` (at most U+10FFFF, not a surrogate) to `out`.
-void append_utf8(std::string& out, char32_t cp);
-
 }  // namespace vokter::http

@@ -66,14 +66,14 @@ for i in $(seq 1 50); do
         -d "{\"thread\":\"/blogg/lesverdig\",\"name\":\"Leser $i\",\"body\":\"Kommentar nummer $i: takk for et godt og grundig innlegg om blåbær og æøå.\"}"
 done
 
-RUN=0
-# wrk_run NAME PORT SCRIPT CONNECTIONS SECONDS -> prints the RESULT line's fields
+# wrk_run NAME PORT SCRIPT CONNECTIONS SECONDS -> prints the RESULT line's fields. Each run
+# gets its own id (it runs in a subshell, so no counter survives it): the POST script puts it
+# in every body, so no run repeats another's comments (a repeat would be a 409).
 wrk_run() {
     local threads=2
     [ "$4" -lt 2 ] && threads=1
-    RUN=$((RUN + 1))
     wrk -t"$threads" -c"$4" -d"${5}s" --timeout 5s -s "$ROOT/bench/wrk/$3" \
-        "http://127.0.0.1:$2" -- "$RUN-$$" | grep '^RESULT' | sed 's/^RESULT //'
+        "http://127.0.0.1:$2" -- "$(date +%s%N)" | grep '^RESULT' | sed 's/^RESULT //'
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
@@ -102,7 +102,7 @@ wrk_run vokter "$VOKTER_PORT" post_comments.lua 32 "$WARMUP" >/dev/null
 RSS_WARM=$(rss_kb)
 RSS_PEAK=$RSS_WARM
 wrk -t2 -c32 -d"${MEMORY_SECONDS}s" --timeout 5s -s "$ROOT/bench/wrk/post_comments.lua" \
-    "http://127.0.0.1:$VOKTER_PORT" -- "mem-$$" >"$WORK/memory-wrk.log" &
+    "http://127.0.0.1:$VOKTER_PORT" -- "mem-$(date +%s%N)" >"$WORK/memory-wrk.log" &
 WRK_PID=$!
 while kill -0 $WRK_PID 2>/dev/null; do
     rss=$(rss_kb); [ "$rss" -gt "$RSS_PEAK" ] && RSS_PEAK=$rss
@@ -125,9 +125,9 @@ fi
 STORAGE=""
 if [ -x "$BUILD/bench/queue_bench" ]; then
     if [ $SMOKE = 1 ]; then
-        STORAGE=$("$BUILD/bench/queue_bench" --comments 20000 2>&1 || true)
-    else
-        STORAGE=$("$BUILD/bench/queue_bench" 2>&1 || true)
+        STORAGE=$("$BUILD/bench/queue_bench" --db "$WORK/queue.db" --comments 20000 2>&1 || true)
+    else  # the million-comment database is kept in the build folder and reused by later runs
+        STORAGE=$("$BUILD/bench/queue_bench" --db "$BUILD/queue_bench.db" 2>&1 || true)
     fi
 fi
 

@@ -82,7 +82,7 @@ AkismetComment map_akismet_comment(const AkismetFields& fields,
             break;
         }
     }
-    if (s.thread.empty()) s.thread = "/";
+    if (s.thread.empty()) s.thread.assign(1, '/');  // (not = "/": GCC 12 warns falsely)
     s.body = cut_chars(drop_controls(text("comment_content"), true), limits.body_chars);
     s.name = cut_chars(trim(drop_controls(text("comment_author"), false)), limits.name_chars);
     s.email = line("comment_author_email", limits.email_bytes);

@@ -11,9 +11,14 @@ namespace vokter::core {
 struct FactWindows {
     std::int64_t flood_seconds = 60;
     std::int64_t duplicate_seconds = 86400;
+    // How far the store needs to count (comments per IP or email, an author's approved
+    // comments): one past the largest limit any rule compares a count with. Counts saturate
+    // there, so a flood of thousands from one address costs each look-up no more than this.
+    int count_limit = 100;
 };
 
 struct Context {
+    // Counts saturate at FactWindows::count_limit.
     int same_ip_recent = 0;       // comments stored from the same IP within flood_seconds
     int same_email_recent = 0;    // comments stored with the same email within flood_seconds
     bool duplicate_body = false;  // same normalised body stored within duplicate_seconds

@@ -121,9 +121,14 @@ FactWindows fact_windows(const RuleFileSpec& spec, std::vector<Error>& errors) {
     FactWindows windows;
     std::optional<std::int64_t> flood;
     std::optional<std::int64_t> duplicate;
+    std::int64_t count_limit = 1;
     for (std::size_t i = 0; i < spec.heuristics.size(); ++i) {
         const Heuristic& h = spec.heuristics[i];
         if (!h.enabled) continue;
+        if (h.kind == HeuristicKind::flood) count_limit = std::max(count_limit, h.max + 1);
+        if (h.kind == HeuristicKind::known_author) {
+            count_limit = std::max(count_limit, h.min_approved);
+        }
         std::optional<std::int64_t>* slot = h.kind == HeuristicKind::flood            ? &flood
                                             : h.kind == HeuristicKind::duplicate_body ? &duplicate
                                                                                       : nullptr;
@@ -139,6 +144,7 @@ FactWindows fact_windows(const RuleFileSpec& spec, std::vector<Error>& errors) {
     }
     if (flood) windows.flood_seconds = *flood;
     if (duplicate) windows.duplicate_seconds = *duplicate;
+    windows.count_limit = static_cast<int>(std::min<std::int64_t>(count_limit, 1'000'000));
     return windows;
 }
 

@@ -166,11 +166,7 @@ void Server::Impl::handle_decisions(const httplib::Request& req, httplib::Respon
     // Every id in one writer job: one transaction, all or (if the database fails) nothing.
     const std::int64_t now = now_ms();
     const auto outcomes = store.writer().run([&](store::Connection& db) {
-        std::vector<store::DecisionOutcome> results;
-        results.reserve(ids.size());
-        for (const std::int64_t id : ids)
-            results.push_back(store::apply_decision(db, id, *decision, moderator, note, now));
-        return results;
+        return store::apply_decisions(db, ids, *decision, moderator, note, now);
     });
     nlohmann::json results = nlohmann::json::array();
     for (const auto& outcome : outcomes) {

@@ -158,24 +158,27 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
         context.same_ip_recent = count(
             db.prepare(
                   "SELECT count(*) FROM (SELECT 1 FROM comments WHERE ip = ?1 AND created >= ?2 "
-                  "AND id <> ?3 LIMIT 100)")
+                  "AND id <> ?3 LIMIT ?4)")
                 .bind(1, submission.ip)
                 .bind(2, flood_since)
-                .bind(3, exclude_id));
+                .bind(3, exclude_id)
+                .bind(4, windows.count_limit));
     }
     if (!submission.email.empty()) {
         context.same_email_recent = count(
             db.prepare(
                   "SELECT count(*) FROM (SELECT 1 FROM comments WHERE email = ?1 AND email <> '' "
-                  "AND created >= ?2 AND id <> ?3 LIMIT 100)")
+                  "AND created >= ?2 AND id <> ?3 LIMIT ?4)")
                 .bind(1, submission.email)
                 .bind(2, flood_since)
-                .bind(3, exclude_id));
+                .bind(3, exclude_id)
+                .bind(4, windows.count_limit));
         context.author_approved = count(
             db.prepare(
                   "SELECT count(*) FROM (SELECT 1 FROM comments WHERE email = ?1 AND email <> '' "
-                  "AND status = 'approved' LIMIT 100)")
-                .bind(1, submission.email));
+                  "AND status = 'approved' LIMIT ?2)")
+                .bind(1, submission.email)
+                .bind(2, windows.count_limit));
     }
     context.duplicate_body =
         count(db.prepare("SELECT EXISTS (SELECT 1 FROM comments WHERE body_fingerprint = ?1 "

@@ -98,8 +98,8 @@ std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id);
 std::optional<StoredComment> find_comment(Connection& db, std::int64_t id);
 
 // The facts the rules need about `submission`, looking back from `now_ms` over `windows`.
-// Counts saturate at 100: the rules only compare them with small limits, and a flood of
-// thousands of comments from one address must not make every later look-up slower.
+// Counts saturate at windows.count_limit: the rules only compare them with small limits, and a
+// flood of thousands of comments from one address must not make every later look-up slower.
 // `exclude_id` leaves one stored comment out (the comment itself, when it is being edited).
 core::Context gather_context(Connection& db, const core::Submission& submission,
                              const core::FactWindows& windows, std::int64_t now_ms,

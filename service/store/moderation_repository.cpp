@@ -1,7 +1,9 @@
 #include "store/moderation_repository.hpp"
 
+#include <algorithm>
 #include <cfloat>
 #include <cstdint>
+#include <unordered_map>
 
 namespace vokter::store {
 
@@ -294,6 +296,24 @@ DecisionOutcome apply_decision(Connection& db, std::int64_t id, Decision decisio
     append_log(db, LogEntry{0, id, moderator, std::string(action_name(decision)),
                             outcome.old_status, target, note, now_ms});
     return outcome;
+}
+
+std::vector<DecisionOutcome> apply_decisions(Connection& db, const std::vector<std::int64_t>& ids,
+                                             Decision decision, const std::string& moderator,
+                                             const std::string& note, std::int64_t now_ms) {
+    std::vector<std::int64_t> order = ids;
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    std::unordered_map<std::int64_t, DecisionOutcome> decided;
+    decided.reserve(order.size());
+    for (const std::int64_t id : order) {
+        decided.emplace(id, apply_decision(db, id, decision, moderator, note, now_ms));
+    }
+    std::vector<DecisionOutcome> outcomes;
+    outcomes.reserve(ids.size());
+    for (const std::int64_t id : ids)
+        outcomes.push_back(decided.at(id));
+    return outcomes;
 }
 
 std::vector<StoredComment> recent_comments(Connection& db, int limit) {

@@ -114,6 +114,13 @@ DecisionOutcome apply_decision(Connection& db, std::int64_t id, Decision decisio
                                const std::string& moderator, const std::string& note,
                                std::int64_t now_ms);
 
+// apply_decision for every id (a repeated id is decided once and answered each time). Rows are
+// visited in ascending id order, so neighbouring comments share page reads and writes; the
+// outcomes come back in the order of `ids`.
+std::vector<DecisionOutcome> apply_decisions(Connection& db, const std::vector<std::int64_t>& ids,
+                                             Decision decision, const std::string& moderator,
+                                             const std::string& note, std::int64_t now_ms);
+
 // --- Re-scoring ------------------------------------------------------------------------------
 // The `limit` most recently created comments that still have a body (not deleted), newest
 // first, for dry runs of a candidate rule file.

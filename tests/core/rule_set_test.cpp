@@ -76,6 +76,7 @@ score = 3.0
     CHECK(rs.rule_count() == 3);  // the disabled rule is not counted
     CHECK(rs.fact_windows().flood_seconds == 120);
     CHECK(rs.fact_windows().duplicate_seconds == 3600);
+    CHECK(rs.fact_windows().count_limit == 4);  // flood max 3: counting to 4 tells "more than 3"
     REQUIRE(rs.rules().size() == 4);
     CHECK(rs.rules()[0].id == "PHARMA");
     CHECK(rs.rules()[0].where == "t.toml:6:1 rule PHARMA");
@@ -88,6 +89,7 @@ TEST_CASE("fact windows default when no flood or duplicate heuristic is present"
     REQUIRE(result.ok());
     CHECK(result.value()->fact_windows().flood_seconds == FactWindows{}.flood_seconds);
     CHECK(result.value()->fact_windows().duplicate_seconds == FactWindows{}.duplicate_seconds);
+    CHECK(result.value()->fact_windows().count_limit == 1);  // nothing compares a count
 }
 
 TEST_CASE("approve_all_ruleset has no rules") {

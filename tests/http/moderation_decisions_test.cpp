@@ -197,3 +197,17 @@ TEST_CASE("a malformed decision is refused as a whole") {
     Ids five_hundred(500, id);
     CHECK(s.decide(five_hundred, "approve").size() == 500);
 }
+
+TEST_CASE("ids are answered in the order given, a repeated id decided and logged once") {
+    ModerationServer s;
+    const auto a = s.seed({.thread = kThread, .score = 6, .body = "A"});
+    const auto b = s.seed({.thread = kThread, .score = 6, .body = "B"});
+    const std::size_t before = log_size(s);
+    const json results = s.decide({b, a, b}, "spam", "");
+    REQUIRE(results.size() == 3);
+    CHECK(results[0]["id"] == b);
+    CHECK(results[1]["id"] == a);
+    CHECK(results[2]["id"] == b);
+    CHECK(results[2]["new_status"] == "spam");
+    CHECK(log_size(s) == before + 2);
+}

@@ -89,6 +89,10 @@ TEST_CASE("facts for the rules: flood counts, duplicates, known authors") {
     CHECK(context.author_approved == 2);
     s.body = "helt ny tekst";
     CHECK_FALSE(gather_context(d.db, s, {60, 3600}, 70'000).duplicate_body);
+    // Counts stop at the limit the rules need.
+    const auto capped = gather_context(d.db, s, {60, 3600, 1}, 70'000);
+    CHECK(capped.same_ip_recent == 1);
+    CHECK(capped.author_approved == 1);
 }
 
 TEST_CASE("a tombstone erases personal data and body but keeps the row") {

@@ -1,17 +1,25 @@
 // The no-op baseline: cpp-httplib with exactly the settings Vokter's server uses (TCP_NODELAY,
-// long keep-alive, the same thread pool size), answering every request with a tiny JSON body
-// and doing no work. Measured in the same run as Vokter, it gives what this machine can do, so
-// every Vokter figure is reported as a ratio to it.
+// long keep-alive, the same thread pool size, the widened listen backlog), answering every request
+// with a tiny JSON body and doing no work. Measured in the same run as Vokter, it gives what this
+// machine can do, so every Vokter figure is reported as a ratio to it.
 //
 //   baseline_server PORT [THREADS]      (PORT 0: any free port, printed on standard error)
 #include <httplib.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 namespace {
+// Vokter widens the listen backlog that Debian's cpp-httplib compiles in as 5 (see
+// service/http/server_impl.hpp); the baseline does the same, so both start equal.
+class HttpServer : public httplib::Server {
+  public:
+    void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
 httplib::Server* running = nullptr;
 void stop(int) {
     if (running) running->stop();
@@ -25,7 +33,7 @@ int main(int argc, char** argv) {
     }
     const int port = std::atoi(argv[1]);
     const std::size_t threads = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 64;
-    httplib::Server server;
+    HttpServer server;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_tcp_nodelay(true);
     server.set_keep_alive_max_count(100000);
@@ -46,6 +54,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "baseline_server: cannot bind 127.0.0.1:%d\n", port);
         return 1;
     }
+    server.widen_backlog(SOMAXCONN);
     std::fprintf(stderr, "listening on http://127.0.0.1:%d\n", bound);
     return server.listen_after_bind() ? 0 : 1;
 }

@@ -294,9 +294,13 @@ Server::Server(ServerOptions options, store::Store& store, core::ActiveRuleset& 
 Server::~Server() = default;
 
 int Server::bind() {
-    if (impl_->options.port == 0) return impl_->http.bind_to_any_port(impl_->options.host);
-    return impl_->http.bind_to_port(impl_->options.host, impl_->options.port) ? impl_->options.port
-                                                                              : -1;
+    const int port = impl_->options.port == 0
+                         ? impl_->http.bind_to_any_port(impl_->options.host)
+                         : (impl_->http.bind_to_port(impl_->options.host, impl_->options.port)
+                                ? impl_->options.port
+                                : -1);
+    if (port > 0) impl_->http.widen_backlog(SOMAXCONN);
+    return port;
 }
 
 bool Server::listen() {

@@ -2,6 +2,7 @@
 // Internal to the http layer: the state behind Server and the helpers its handlers share.
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,16 @@
 #include "http/static_assets.hpp"
 
 namespace vokter::http {
+
+// cpp-httplib's server with one addition: its listen backlog is compiled into Debian's library
+// as 5, so a burst of new connections (a page view fetching widget, counts and comments, or a
+// load test opening 64 connections) overflows it and the kernel makes clients retry their SYN
+// after one or three seconds. widen_backlog() raises it on the bound socket.
+class HttpServer : public httplib::Server {
+  public:
+    // Precondition: bound. Linux applies a second listen() on a listening socket as a new backlog.
+    void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+};
 
 struct Metrics {
     std::atomic<std::uint64_t> requests{0};
@@ -97,8 +108,7 @@ struct Server::Impl {
     std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader,
                           std::size_t limit) const;
     void apply_cors(const httplib::Request& req, httplib::Response& res) const;
-    bool send_cached(const httplib::Request& req, httplib::Response& res,
-                     std::uint64_t generation);
+    bool send_cached(const httplib::Request& req, httplib::Response& res, std::uint64_t generation);
     void send_and_cache(const httplib::Request& req, httplib::Response& res,
                         std::uint64_t generation, const nlohmann::json& doc);
     void send_problem(const httplib::Request& req, httplib::Response& res,
@@ -118,7 +128,7 @@ struct Server::Impl {
     ModeratorAuth auth;
     Metrics metrics;
     ResponseCache public_cache;  // GET /api/comments and /api/counts answers
-    httplib::Server http;
+    HttpServer http;
 };
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& doc);

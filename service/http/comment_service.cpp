@@ -32,8 +32,9 @@ Submitted CommentService::submit(core::Submission submission,
     core::Context context;
     {
         auto db = store_.read();
-        if (auto thread = store::find_thread(*db, submission.thread); thread && thread->closed) {
-            fail(403, "comments on this page are closed");
+        if (auto thread = store::find_thread(*db, submission.thread)) {
+            if (thread->closed) fail(403, "comments on this page are closed");
+            if (submission.title.empty() || !thread->title.empty()) comment.thread_id = thread->id;
         }
         if (submission.parent) {
             auto parent = store::find_parent(*db, *submission.parent);

@@ -291,14 +291,16 @@ ThreadInfo ensure_thread(Connection& db, const std::string& uri, const std::stri
 
 std::int64_t insert_comment(Connection& db, const NewComment& comment) {
     const core::Submission& s = comment.submission;
-    const ThreadInfo thread = ensure_thread(db, s.thread, s.title, comment.created);
+    const std::int64_t thread_id = comment.thread_id
+                                       ? *comment.thread_id
+                                       : ensure_thread(db, s.thread, s.title, comment.created).id;
     auto& stmt = db.prepare(
         "INSERT INTO comments (thread_id, parent_id, root_id, depth, name, email, website, body, "
         "body_fingerprint, ip, user_agent, referrer, status, score, ruleset_version, source, "
         "edit_token_hash, edit_until, created, updated) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
         "?17, ?18, ?19, ?19)");
-    stmt.bind(1, thread.id)
+    stmt.bind(1, thread_id)
         .bind(2, s.parent)
         .bind(3, comment.root_id)
         .bind(4, comment.depth)

@@ -39,7 +39,10 @@ struct ParentInfo {
 };
 
 struct NewComment {
-    core::Submission submission;          // thread must already be normalised
+    core::Submission submission;  // thread must already be normalised
+    // The thread's id when the caller has seen it stored with nothing to update (its title set,
+    // or none given); empty: insert_comment creates the thread or sets its title first.
+    std::optional<std::int64_t> thread_id;
     std::optional<std::int64_t> root_id;  // of the parent's tree; empty for a top-level comment
     int depth = 0;
     core::Verdict verdict;

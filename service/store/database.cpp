@@ -146,8 +146,10 @@ int Connection::changes() const {
     return sqlite3_changes(db_);
 }
 
+// BEGIN, COMMIT, SAVEPOINT and RELEASE run once per write or per job: prepared once per
+// connection like every other statement, instead of parsed again by sqlite3_exec each time.
 Transaction::Transaction(Connection& db) : db_(db) {
-    db_.exec("BEGIN IMMEDIATE");
+    db_.prepare("BEGIN IMMEDIATE").run();
 }
 
 Transaction::~Transaction() {
@@ -159,12 +161,12 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-    db_.exec("COMMIT");
+    db_.prepare("COMMIT").run();
     done_ = true;
 }
 
 Savepoint::Savepoint(Connection& db) : db_(db) {
-    db_.exec("SAVEPOINT job");
+    db_.prepare("SAVEPOINT job").run();
 }
 
 Savepoint::~Savepoint() {
@@ -176,7 +178,7 @@ Savepoint::~Savepoint() {
 }
 
 void Savepoint::release() {
-    db_.exec("RELEASE job");
+    db_.prepare("RELEASE job").run();
     done_ = true;
 }
 

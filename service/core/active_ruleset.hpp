@@ -10,7 +10,7 @@
 namespace vokter::core {
 
 class ActiveRuleset {
-public:
+  public:
     explicit ActiveRuleset(RulesetPtr initial) : current_(std::move(initial)) {}
 
     // The snapshot in force now; never null. Thread-safe.
@@ -25,7 +25,7 @@ public:
         current_.swap(next);
     }  // the old snapshot is released here, outside no lock a reader waits on for long
 
-private:
+  private:
     mutable std::mutex mutex_;
     RulesetPtr current_;
 };

@@ -18,7 +18,7 @@ struct Error {
 // Either a value or a non-empty list of errors (loaders report every error at once).
 template <class T>
 class Result {
-public:
+  public:
     Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
     Result(Error error) : state_(std::vector<Error>{std::move(error)}) {}  // NOLINT
     Result(std::vector<Error> errors) : state_(std::move(errors)) {}       // NOLINT
@@ -34,7 +34,7 @@ public:
     // Precondition: !ok().
     const std::vector<Error>& errors() const { return std::get<std::vector<Error>>(state_); }
 
-private:
+  private:
     std::variant<T, std::vector<Error>> state_;
 };
 

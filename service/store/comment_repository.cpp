@@ -67,7 +67,7 @@ int count(Statement& stmt) {
 }
 
 // Fills in the replies of every top-level comment in `roots`, as trees, with one query.
-// Comments that are not approved are kept as `removed` placeholders only when an approved
+// Comments that are not approved are kept as `removed` stand-ins only when an approved
 // comment hangs below them.
 void attach_replies(Connection& db, std::vector<PublicComment>& roots) {
     if (roots.empty()) return;

@@ -25,12 +25,15 @@ void add_config_flags(CLI::App& command, std::string& config_file,
                       std::map<std::string, std::string>& given) {
     command.add_option("--config", config_file, "TOML config file (env VOKTER_CONFIG)")
         ->envname("VOKTER_CONFIG");
+    const Config defaults;
     for (const auto& option : config_options()) {
+        const std::string shown = option.show(defaults);
         command
             .add_option_function<std::string>(
                 flag_name(option.key),
                 [&given, key = option.key](const std::string& value) { given[key] = value; },
-                option.help + " (env " + env_name(option.key) + ", config key " + option.key + ")")
+                option.help + " [default: " + (shown.empty() ? "none" : shown) + "; env " +
+                    env_name(option.key) + ", config key " + option.key + "]")
             ->type_name("VALUE");
     }
 }

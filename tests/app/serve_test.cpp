@@ -43,8 +43,9 @@ TEST_CASE("--help explains every command and option") {
     }
     Process serve_help({VOKTER_BINARY, "serve", "--help"}, dir / "serve-help.log");
     CHECK(serve_help.wait() == 0);
-    for (const char* option : {"--listen", "--db", "--rules", "--config", "VOKTER_LISTEN",
-                               "--threads", "--cors-origins", "VOKTER_TRUSTED_PROXIES"}) {
+    for (const char* option :
+         {"--listen", "--db", "--rules", "--config", "VOKTER_LISTEN", "--threads", "--cors-origins",
+          "VOKTER_TRUSTED_PROXIES", "[default: 127.0.0.1:8080;"}) {
         CHECK_MESSAGE(serve_help.log().find(option) != std::string::npos, option);
     }
 }

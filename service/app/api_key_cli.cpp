@@ -11,16 +11,6 @@
 
 namespace vokter::app {
 
-namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
-
 int run_apikey_add(store::Store& store, const std::string& name, const std::string& blog,
                    std::ostream& out, std::ostream& err) {
     if (!valid_moderator_name(name)) {
@@ -34,7 +24,7 @@ int run_apikey_add(store::Store& store, const std::string& name, const std::stri
     }
     const std::string key = http::random_hex(24);  // 192 bits
     const bool added = store.writer().run([&](store::Connection& db) {
-        return store::add_api_key(db, name, http::sha256(key), *url, now_ms());
+        return store::add_api_key(db, name, http::sha256(key), *url, http::now_ms());
     });
     if (!added) {
         err << "vokter: there is already an API key called " << name << "\n";

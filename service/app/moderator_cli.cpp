@@ -9,16 +9,6 @@
 
 namespace vokter::app {
 
-namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
-
 bool valid_moderator_name(const std::string& name) {
     if (name.empty() || name.size() > 64) return false;
     for (const char c : name) {
@@ -37,7 +27,7 @@ int run_moderator_add(store::Store& store, const std::string& name, std::ostream
     }
     const std::string token = http::random_hex(32);  // 256 bits
     const bool added = store.writer().run([&](store::Connection& db) {
-        return store::add_moderator(db, name, http::sha256(token), now_ms());
+        return store::add_moderator(db, name, http::sha256(token), http::now_ms());
     });
     if (!added) {
         err << "vokter: there is already a moderator called " << name << "\n";

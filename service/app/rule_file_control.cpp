@@ -11,16 +11,11 @@
 #include "app/rules_cli.hpp"
 #include "core/default_rules.hpp"
 #include "core/embedded_file.hpp"
+#include "http/log.hpp"
 
 namespace vokter::app {
 
 namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 Result<std::string> embedded_default_text() {
     for (const auto& file : default_rule_files()) {
@@ -71,12 +66,12 @@ http::RulesControl rule_file_control(RuleFile& file, core::ActiveRuleset& active
         if (!checked) return checked;
         replace_file_atomically(file.path(), text, file.path() + ".bak");
         // Read back through RuleFile so its status (version, loaded-at) follows the file.
-        if (!file.reload(active, now_ms())) return errors_of(file.status().last_error);
+        if (!file.reload(active, http::now_ms())) return errors_of(file.status().last_error);
         return active.current();
     };
     control.reload = [&file, &active, changing]() -> Result<core::RulesetPtr> {
         std::lock_guard lock(*changing);
-        if (!file.reload(active, now_ms())) return errors_of(file.status().last_error);
+        if (!file.reload(active, http::now_ms())) return errors_of(file.status().last_error);
         return active.current();
     };
     return control;

@@ -13,6 +13,7 @@
 #include "core/default_rules.hpp"
 #include "core/evaluate.hpp"
 #include "core/utf8_scan.hpp"
+#include "http/log.hpp"
 
 namespace vokter::app {
 
@@ -53,12 +54,6 @@ const std::string& describe(const core::Ruleset& rs, const std::string& id) {
         if (r.id == id) return r.description;
     }
     return empty;
-}
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -492,7 +487,7 @@ void add_rules_commands(CLI::App& app) {
                      "Seconds since the form was shown (default 60)");
     test->add_flag("--no-form-token", state->no_form_token, "The comment had no valid form token");
     test->callback([state, test] {
-        const std::int64_t now = unix_now();
+        const std::int64_t now = http::now_ms() / 1000;
         core::Submission submission = state->submission;
         core::Context context = state->context;
         if (test->count("--body") == 0) {

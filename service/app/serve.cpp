@@ -19,12 +19,6 @@ namespace vokter::app {
 
 namespace {
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // The key that signs form tokens: made once per database and kept in it, so tokens survive a
 // restart and several processes on one database agree.
 std::string form_token_key(store::Store& store) {
@@ -62,7 +56,7 @@ int serve(const Config& config) {
 
     RuleFile rule_file(config.rules);
     core::ActiveRuleset rules(core::approve_all_ruleset());
-    if (!rule_file.reload(rules, now_ms())) {
+    if (!rule_file.reload(rules, http::now_ms())) {
         std::cerr << "vokter: the rule file "
                   << (config.rules.empty() ? "(embedded)" : config.rules) << " is invalid:\n"
                   << rule_file.status().last_error << "\n";
@@ -86,7 +80,7 @@ int serve(const Config& config) {
             int signal = 0;
             if (sigwait(&signals, &signal) != 0) continue;
             if (signal == SIGHUP) {
-                if (rule_file.reload(rules, now_ms())) {
+                if (rule_file.reload(rules, http::now_ms())) {
                     http::log_line("SIGHUP: rules " + rule_file.status().version + " in force");
                 } else {
                     http::log_line("SIGHUP: rule file refused, the old rules stay in force:\n" +

@@ -8,6 +8,12 @@
 
 namespace vokter::http {
 
+long long now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 std::string iso_time(long long unix_ms) {
     const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
     std::tm tm{};

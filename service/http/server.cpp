@@ -21,12 +21,6 @@ using ReaderHandler =
 
 }  // namespace
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 void send_json(httplib::Response& res, int status, const nlohmann::json& doc) {
     res.status = status;
     res.set_content(dump(doc), "application/json; charset=utf-8");

@@ -9,6 +9,7 @@
 
 #include "http/akismet_service.hpp"
 #include "http/form_token.hpp"
+#include "http/log.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
 #include "http/server.hpp"
@@ -132,6 +133,5 @@ struct Server::Impl {
 };
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& doc);
-std::int64_t now_ms();
 
 }  // namespace vokter::http

@@ -10,19 +10,18 @@ namespace vokter::store {
 
 namespace {
 
-constexpr const char* kCommentColumns =
-    "SELECT c.id, t.uri, c.parent_id, COALESCE(c.root_id, c.id), c.depth, c.name, c.email, "
-    "c.website, c.body, "
-    "c.ip, c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.source, "
-    "c.edit_token_hash, c.edit_until, c.created, c.updated "
-    "FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = ?1";
+constexpr const char* kCommentById = "SELECT " VOKTER_STORED_COMMENT_COLUMNS
+                                     " FROM comments c JOIN threads t ON t.id = c.thread_id "
+                                     "WHERE c.id = ?1";
 
 std::optional<std::int64_t> optional_int(const Statement& stmt, int column) {
     if (stmt.is_null(column)) return std::nullopt;
     return stmt.int64(column);
 }
 
-StoredComment read_comment(const Statement& s) {
+}  // namespace
+
+StoredComment read_stored_comment(const Statement& s) {
     StoredComment c;
     c.id = s.int64(0);
     c.thread = s.text(1);
@@ -46,6 +45,8 @@ StoredComment read_comment(const Statement& s) {
     c.updated = s.int64(19);
     return c;
 }
+
+namespace {
 
 void insert_hits(Connection& db, std::int64_t comment_id, const std::vector<core::Hit>& hits) {
     for (const auto& hit : hits) {
@@ -143,10 +144,10 @@ std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id) {
 }
 
 std::optional<StoredComment> find_comment(Connection& db, std::int64_t id) {
-    auto& stmt = db.prepare(kCommentColumns);
+    auto& stmt = db.prepare(kCommentById);
     stmt.bind(1, id);
     if (!stmt.step()) return std::nullopt;
-    return read_comment(stmt);
+    return read_stored_comment(stmt);
 }
 
 core::Context gather_context(Connection& db, const core::Submission& submission,

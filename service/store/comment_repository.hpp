@@ -96,6 +96,19 @@ struct ThreadPage {
 };
 
 // --- Reading ---------------------------------------------------------------------------------
+
+// The columns read_stored_comment() reads, for a comment `c` joined with its thread `t`:
+// "SELECT " VOKTER_STORED_COMMENT_COLUMNS " FROM comments c JOIN threads t ON …". Further
+// columns may follow them.
+#define VOKTER_STORED_COMMENT_COLUMNS                                                           \
+    "c.id, t.uri, c.parent_id, COALESCE(c.root_id, c.id), c.depth, c.name, c.email, "           \
+    "c.website, c.body, c.ip, c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, " \
+    "c.source, c.edit_token_hash, c.edit_until, c.created, c.updated"
+inline constexpr int kStoredCommentColumnCount = 20;
+
+// The comment in the current row of a statement that selects VOKTER_STORED_COMMENT_COLUMNS.
+StoredComment read_stored_comment(const Statement& row);
+
 std::optional<ThreadInfo> find_thread(Connection& db, const std::string& uri);
 std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id);
 std::optional<StoredComment> find_comment(Connection& db, std::int64_t id);

@@ -11,12 +11,10 @@ namespace {
 
 // The columns of a moderation item, in the order read_item() reads them. `c` is the comment,
 // `t` its thread and `p` its parent (LEFT JOIN).
-#define VOKTER_ITEM_SELECT                                                                   \
-    "SELECT c.id, t.uri, c.parent_id, COALESCE(c.root_id, c.id), c.depth, c.name, c.email, " \
-    "c.website, c.body, "                                                                    \
-    "c.ip, c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.source, "       \
-    "c.edit_until, c.created, c.updated, substr(p.body, 1, 140) "                            \
-    "FROM comments c JOIN threads t ON t.id = c.thread_id "                                  \
+#define VOKTER_ITEM_SELECT                                  \
+    "SELECT " VOKTER_STORED_COMMENT_COLUMNS                 \
+    ", substr(p.body, 1, 140) "                             \
+    "FROM comments c JOIN threads t ON t.id = c.thread_id " \
     "LEFT JOIN comments p ON p.id = c.parent_id "
 
 // Free text over the author fields and the body; ?4 is a LIKE pattern or NULL for none.
@@ -70,27 +68,9 @@ std::optional<std::int64_t> optional_int(const Statement& s, int column) {
 
 ModerationItem read_item(const Statement& s) {
     ModerationItem item;
-    StoredComment& c = item.comment;
-    c.id = s.int64(0);
-    c.thread = s.text(1);
-    c.parent = optional_int(s, 2);
-    c.root_id = s.int64(3);
-    c.depth = static_cast<int>(s.int64(4));
-    c.name = s.text(5);
-    c.email = s.text(6);
-    c.website = s.text(7);
-    c.body = s.text(8);
-    c.ip = s.text(9);
-    c.user_agent = s.text(10);
-    c.referrer = s.text(11);
-    c.status = s.text(12);
-    c.score = s.real(13);
-    c.ruleset_version = s.text(14);
-    c.source = s.text(15);
-    c.edit_until = s.int64(16);
-    c.created = s.int64(17);
-    c.updated = s.int64(18);
-    item.parent_excerpt = s.text(19);
+    item.comment = read_stored_comment(s);
+    item.comment.edit_token_hash.clear();  // a moderator has no use for the author's secret
+    item.parent_excerpt = s.text(kStoredCommentColumnCount);
     return item;
 }
 

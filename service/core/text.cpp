@@ -24,6 +24,14 @@ bool is_space(char32_t cp) {
 
 }  // namespace
 
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    }
+    return out;
+}
+
 bool is_valid_utf8(std::string_view text) {
     char32_t cp = 0;
     for (std::size_t i = 0; i < text.size();) {

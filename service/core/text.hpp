@@ -15,6 +15,9 @@ bool is_valid_utf8(std::string_view text);
 // Number of code points in valid UTF-8 text (what a person counts as characters, near enough).
 std::size_t count_code_points(std::string_view text);
 
+// Lower-cases ASCII letters only (protocol tokens: media types, charsets, URL schemes).
+std::string ascii_lower(std::string_view text);
+
 // Lower-cases ASCII and the Latin letters Norwegian uses (Æ Ø Å and Latin-1/Latin Extended-A
 // capitals), leaving every other code point byte-exact. Input must be valid UTF-8.
 std::string fold_case(std::string_view text);

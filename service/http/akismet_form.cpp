@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace vokter::http {
 
 namespace {
@@ -33,13 +35,6 @@ std::string lenient_decode(std::string_view text) {
     return out;
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 }  // namespace
 
 AkismetFields parse_akismet_form(std::string_view body) {
@@ -67,11 +62,11 @@ std::string key_from_host(std::string_view host) {
     const bool ipv4 = std::all_of(host.begin(), host.end(),
                                   [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
     if (ipv4) return "";
-    return lower(host.substr(0, dot));
+    return core::ascii_lower(host.substr(0, dot));
 }
 
 std::string charset_parameter(std::string_view content_type) {
-    const std::string lowered = lower(content_type);
+    const std::string lowered = core::ascii_lower(content_type);
     const std::size_t at = lowered.find("charset=");
     if (at == std::string::npos) return "";
     std::string_view value = content_type.substr(at + 8);

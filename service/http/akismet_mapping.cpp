@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
 #include "core/utf8_scan.hpp"
 #include "http/charset.hpp"
 
@@ -43,17 +44,10 @@ std::string cut_bytes(const std::string& text, std::size_t max_bytes) {
     return std::string(core::truncate_utf8(text, max_bytes));
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 }  // namespace
 
 bool akismet_flag(std::string_view value) {
-    const std::string v = lower(value);
+    const std::string v = core::ascii_lower(value);
     return !v.empty() && v != "0" && v != "false" && v != "no";
 }
 
@@ -72,7 +66,8 @@ AkismetComment map_akismet_comment(const AkismetFields& fields,
     comment.permalink = line("permalink", limits.thread_bytes);
     comment.comment_type = line("comment_type", 64);
     comment.is_test = akismet_flag(field(fields, "is_test"));
-    comment.administrator = lower(trim(std::string(field(fields, "user_role")))) == "administrator";
+    comment.administrator =
+        core::ascii_lower(trim(std::string(field(fields, "user_role")))) == "administrator";
     comment.recheck = !field(fields, "recheck_reason").empty();
 
     core::Submission& s = comment.submission;

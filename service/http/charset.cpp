@@ -26,9 +26,7 @@ Charset charset_from_label(std::string_view label) {
         label.remove_prefix(1);
     while (!label.empty() && is_trim(label.back()))
         label.remove_suffix(1);
-    std::string name(label);
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string name = core::ascii_lower(label);
     if (name.empty() || name == "utf-8" || name == "utf8" || name == "unicode-1-1-utf-8") {
         return Charset::utf8;
     }

@@ -1,5 +1,6 @@
 // Handlers of the public comment API: parse, call the CommentService, encode.
 
+#include "core/text.hpp"
 #include "http/json_codecs.hpp"
 #include "http/problem.hpp"
 #include "http/server_impl.hpp"
@@ -16,8 +17,7 @@ BodyKind body_kind(const httplib::Request& req) {
     type = type.substr(0, type.find(';'));
     while (!type.empty() && type.back() == ' ')
         type.pop_back();
-    for (auto& c : type)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    type = core::ascii_lower(type);
     if (type == "application/json") return BodyKind::json;
     if (type == "application/x-www-form-urlencoded") return BodyKind::form;
     fail(415, "send application/json or application/x-www-form-urlencoded");

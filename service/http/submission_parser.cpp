@@ -33,13 +33,6 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -126,13 +119,13 @@ std::optional<std::string> normalise_thread_uri(std::string_view uri, std::size_
     }
     std::string prefix;  // "https://host" for absolute URLs
     std::string_view rest = uri;
-    const std::string head = lower(uri.substr(0, 8));
+    const std::string head = core::ascii_lower(uri.substr(0, 8));
     if (head.starts_with("http://") || head.starts_with("https://")) {
         const std::size_t scheme_end = uri.find("://") + 3;
         const std::size_t host_end = uri.find_first_of("/?", scheme_end);
-        std::string host = lower(uri.substr(scheme_end, host_end - scheme_end));
+        std::string host = core::ascii_lower(uri.substr(scheme_end, host_end - scheme_end));
         if (host.empty()) return std::nullopt;
-        const std::string scheme = lower(uri.substr(0, scheme_end));
+        const std::string scheme = core::ascii_lower(uri.substr(0, scheme_end));
         if (scheme == "http://" && host.ends_with(":80")) host.resize(host.size() - 3);
         if (scheme == "https://" && host.ends_with(":443")) host.resize(host.size() - 4);
         prefix = scheme + host;
@@ -157,7 +150,7 @@ std::optional<std::string> normalise_website(std::string_view website) {
         return std::nullopt;
     }
     std::string url(website);
-    const std::string head = lower(website.substr(0, 8));
+    const std::string head = core::ascii_lower(website.substr(0, 8));
     if (!head.starts_with("http://") && !head.starts_with("https://")) {
         if (website.find("://") != std::string_view::npos || website.find(':') == 0) {
             return std::nullopt;  // another scheme: javascript:, ftp://, …

@@ -30,3 +30,8 @@ TEST_CASE("duplicate normalisation ignores case and white space runs") {
     CHECK(body_fingerprint("Hei på deg") == body_fingerprint(" hei   PÅ deg"));
     CHECK(body_fingerprint("Hei på deg") != body_fingerprint("Hei på dere"));
 }
+
+TEST_CASE("ASCII lower-casing leaves every other byte alone") {
+    CHECK(ascii_lower("Application/JSON; Charset=UTF-8") == "application/json; charset=utf-8");
+    CHECK(ascii_lower("ÆØÅ") == "ÆØÅ");
+}

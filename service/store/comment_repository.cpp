@@ -49,15 +49,17 @@ StoredComment read_stored_comment(const Statement& s) {
 namespace {
 
 void insert_hits(Connection& db, std::int64_t comment_id, const std::vector<core::Hit>& hits) {
-    for (const auto& hit : hits) {
+    for (std::size_t seq = 0; seq < hits.size(); ++seq) {
+        const core::Hit& hit = hits[seq];
         db.prepare(
-              "INSERT INTO rule_hits (comment_id, rule, score, field, detail) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)")
+              "INSERT INTO rule_hits (comment_id, seq, rule, score, field, detail) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
             .bind(1, comment_id)
-            .bind(2, hit.rule)
-            .bind(3, hit.score)
-            .bind(4, hit.field)
-            .bind(5, hit.detail)
+            .bind(2, static_cast<std::int64_t>(seq))
+            .bind(3, hit.rule)
+            .bind(4, hit.score)
+            .bind(5, hit.field)
+            .bind(6, hit.detail)
             .run();
     }
 }
@@ -269,7 +271,7 @@ std::vector<std::pair<std::string, std::int64_t>> approved_counts(
 std::vector<core::Hit> comment_hits(Connection& db, std::int64_t id) {
     auto& stmt = db.prepare(
         "SELECT rule, score, field, detail FROM rule_hits WHERE comment_id = ?1 "
-        "ORDER BY score DESC, rowid");
+        "ORDER BY score DESC, seq");
     stmt.bind(1, id);
     std::vector<core::Hit> hits;
     while (stmt.step())

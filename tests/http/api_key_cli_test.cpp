@@ -10,47 +10,26 @@
 
 using namespace vokter::test;
 
-namespace {
-
-struct Run {
-    int code;
-    std::string output;
-};
-
-Run run_vokter(const TempDir& dir, std::vector<std::string> args) {
-    args.insert(args.begin(), VOKTER_BINARY);
-    args.push_back("--db");
-    args.push_back((dir / "vokter.db").string());
-    Process process(args, dir / "cli.log");
-    const int code = process.wait();
-    return {code, process.log()};
-}
-
-// The key line of `apikey add`'s output.
-std::string key_of(const std::string& output) {
-    const auto start = output.find('\n') + 1;
-    return output.substr(start, output.find('\n', start) - start);
-}
-
-}  // namespace
-
 TEST_CASE("apikey add prints a fresh key once and stores only its hash; list and remove") {
     TempDir dir;
-    const Run blogg = run_vokter(dir, {"apikey", "add", "blogg", "--blog", "https://Blogg.no/"});
+    const CommandResult blogg =
+        run_vokter_command(dir, {"apikey", "add", "blogg", "--blog", "https://Blogg.no/"});
     REQUIRE_MESSAGE(blogg.code == 0, blogg.output);
-    const std::string key = key_of(blogg.output);
+    const std::string key = second_line(blogg.output);
     CHECK(key.size() == 48);  // 192 bits
     CHECK(key.find_first_not_of("0123456789abcdef") == std::string::npos);
-    const Run forum = run_vokter(dir, {"apikey", "add", "forum", "--blog", "https://forum.no"});
+    const CommandResult forum =
+        run_vokter_command(dir, {"apikey", "add", "forum", "--blog", "https://forum.no"});
     REQUIRE(forum.code == 0);
-    CHECK(key_of(forum.output) != key);
+    CHECK(second_line(forum.output) != key);
 
-    CHECK(run_vokter(dir, {"apikey", "add", "blogg", "--blog", "https://x.no"}).code == 1);
-    CHECK(run_vokter(dir, {"apikey", "add", "ny", "--blog", "/bare/en/sti"}).code == 1);
-    CHECK(run_vokter(dir, {"apikey", "add", "ny"}).code != 0);  // --blog is required
-    CHECK(run_vokter(dir, {"apikey", "add", "med mellomrom", "--blog", "https://x.no"}).code == 1);
+    CHECK(run_vokter_command(dir, {"apikey", "add", "blogg", "--blog", "https://x.no"}).code == 1);
+    CHECK(run_vokter_command(dir, {"apikey", "add", "ny", "--blog", "/bare/en/sti"}).code == 1);
+    CHECK(run_vokter_command(dir, {"apikey", "add", "ny"}).code != 0);  // --blog is required
+    CHECK(run_vokter_command(dir, {"apikey", "add", "med mellomrom", "--blog", "https://x.no"})
+              .code == 1);
 
-    const Run list = run_vokter(dir, {"apikey", "list"});
+    const CommandResult list = run_vokter_command(dir, {"apikey", "list"});
     CHECK(list.code == 0);
     CHECK(list.output.find("blogg\thttps://blogg.no/") != std::string::npos);
     CHECK(list.output.find("forum") != std::string::npos);
@@ -60,15 +39,16 @@ TEST_CASE("apikey add prints a fresh key once and stores only its hash; list and
     if (std::filesystem::exists(dir / "vokter.db-wal")) db += read_file(dir / "vokter.db-wal");
     CHECK(db.find(key) == std::string::npos);
 
-    CHECK(run_vokter(dir, {"apikey", "remove", "forum"}).code == 0);
-    CHECK(run_vokter(dir, {"apikey", "remove", "forum"}).code == 1);
-    CHECK(run_vokter(dir, {"apikey", "list"}).output.find("forum") == std::string::npos);
+    CHECK(run_vokter_command(dir, {"apikey", "remove", "forum"}).code == 0);
+    CHECK(run_vokter_command(dir, {"apikey", "remove", "forum"}).code == 1);
+    CHECK(run_vokter_command(dir, {"apikey", "list"}).output.find("forum") == std::string::npos);
 }
 
 TEST_CASE("the printed key works against a running server until it is removed") {
     TempDir dir;
-    const std::string key = key_of(
-        run_vokter(dir, {"apikey", "add", "blogg", "--blog", "https://blogg.example.no"}).output);
+    const std::string key = second_line(
+        run_vokter_command(dir, {"apikey", "add", "blogg", "--blog", "https://blogg.example.no"})
+            .output);
     Process serve(
         {VOKTER_BINARY, "serve", "--listen", "127.0.0.1:0", "--db", (dir / "vokter.db").string()},
         dir / "serve.log");
@@ -80,7 +60,7 @@ TEST_CASE("the printed key works against a running server until it is removed") 
     REQUIRE(ok);
     CHECK(ok->body == "valid");
 
-    CHECK(run_vokter(dir, {"apikey", "remove", "blogg"}).code == 0);
+    CHECK(run_vokter_command(dir, {"apikey", "remove", "blogg"}).code == 0);
     const auto refused = client.Post("/1.1/verify-key", form, "application/x-www-form-urlencoded");
     REQUIRE(refused);
     CHECK(refused->status == 200);

@@ -10,47 +10,23 @@
 
 using namespace vokter::test;
 
-namespace {
-
-struct Run {
-    int code;
-    std::string output;
-};
-
-Run run_vokter(const TempDir& dir, std::vector<std::string> args) {
-    args.insert(args.begin(), VOKTER_BINARY);
-    args.push_back("--db");
-    args.push_back((dir / "vokter.db").string());
-    Process process(args, dir / "cli.log");
-    const int code = process.wait();
-    return {code, process.log()};
-}
-
-// The token line of `moderator add`'s output.
-std::string token_of(const std::string& output) {
-    const auto start = output.find('\n') + 1;
-    return output.substr(start, output.find('\n', start) - start);
-}
-
-}  // namespace
-
 TEST_CASE("moderator add prints a fresh 256-bit token once; list and remove manage accounts") {
     TempDir dir;
-    const Run kari = run_vokter(dir, {"moderator", "add", "kari"});
+    const CommandResult kari = run_vokter_command(dir, {"moderator", "add", "kari"});
     REQUIRE_MESSAGE(kari.code == 0, kari.output);
-    const std::string token = token_of(kari.output);
+    const std::string token = second_line(kari.output);
     CHECK(token.size() == 64);
     CHECK(token.find_first_not_of("0123456789abcdef") == std::string::npos);
-    const Run ola = run_vokter(dir, {"moderator", "add", "ola"});
+    const CommandResult ola = run_vokter_command(dir, {"moderator", "add", "ola"});
     REQUIRE(ola.code == 0);
-    CHECK(token_of(ola.output) != token);
+    CHECK(second_line(ola.output) != token);
 
-    const Run again = run_vokter(dir, {"moderator", "add", "kari"});
+    const CommandResult again = run_vokter_command(dir, {"moderator", "add", "kari"});
     CHECK(again.code == 1);
     CHECK(again.output.find("already") != std::string::npos);
-    CHECK(run_vokter(dir, {"moderator", "add", "kari nordmann"}).code == 1);
+    CHECK(run_vokter_command(dir, {"moderator", "add", "kari nordmann"}).code == 1);
 
-    const Run list = run_vokter(dir, {"moderator", "list"});
+    const CommandResult list = run_vokter_command(dir, {"moderator", "list"});
     CHECK(list.code == 0);
     CHECK(list.output.find("kari") != std::string::npos);
     CHECK(list.output.find("ola") != std::string::npos);
@@ -61,15 +37,16 @@ TEST_CASE("moderator add prints a fresh 256-bit token once; list and remove mana
     if (std::filesystem::exists(dir / "vokter.db-wal")) db += read_file(dir / "vokter.db-wal");
     CHECK(db.find(token) == std::string::npos);
 
-    CHECK(run_vokter(dir, {"moderator", "remove", "ola"}).code == 0);
-    CHECK(run_vokter(dir, {"moderator", "remove", "ola"}).code == 1);
-    const Run after = run_vokter(dir, {"moderator", "list"});
+    CHECK(run_vokter_command(dir, {"moderator", "remove", "ola"}).code == 0);
+    CHECK(run_vokter_command(dir, {"moderator", "remove", "ola"}).code == 1);
+    const CommandResult after = run_vokter_command(dir, {"moderator", "list"});
     CHECK(after.output.find("ola") == std::string::npos);
 }
 
 TEST_CASE("the printed token opens the moderator API of a running server until removed") {
     TempDir dir;
-    const std::string token = token_of(run_vokter(dir, {"moderator", "add", "kari"}).output);
+    const std::string token =
+        second_line(run_vokter_command(dir, {"moderator", "add", "kari"}).output);
     Process serve(
         {VOKTER_BINARY, "serve", "--listen", "127.0.0.1:0", "--db", (dir / "vokter.db").string()},
         dir / "serve.log");
@@ -81,7 +58,7 @@ TEST_CASE("the printed token opens the moderator API of a running server until r
     REQUIRE(ok);
     CHECK(ok->status == 200);
 
-    CHECK(run_vokter(dir, {"moderator", "remove", "kari"}).code == 0);
+    CHECK(run_vokter_command(dir, {"moderator", "remove", "kari"}).code == 0);
     const auto refused = client.Get("/api/moderation/queue", auth);
     REQUIRE(refused);
     CHECK(refused->status == 401);

@@ -121,4 +121,18 @@ int Process::wait_for_port(std::chrono::milliseconds timeout) {
     return -1;
 }
 
+CommandResult run_vokter_command(const TempDir& dir, std::vector<std::string> args) {
+    args.insert(args.begin(), VOKTER_BINARY);
+    args.push_back("--db");
+    args.push_back((dir / "vokter.db").string());
+    Process process(args, dir / "cli.log");
+    const int code = process.wait();
+    return {code, process.log()};
+}
+
+std::string second_line(const std::string& output) {
+    const auto start = output.find('\n') + 1;
+    return output.substr(start, output.find('\n', start) - start);
+}
+
 }  // namespace vokter::test

@@ -60,4 +60,14 @@ class Process {
     std::filesystem::path log_file_;
 };
 
+// A one-off `vokter` command on the database `dir`/vokter.db: `vokter ARGS… --db …`.
+struct CommandResult {
+    int code;            // the exit code
+    std::string output;  // standard output and error together
+};
+CommandResult run_vokter_command(const TempDir& dir, std::vector<std::string> args);
+
+// The second line of a command's output (where `moderator add` and `apikey add` print the secret).
+std::string second_line(const std::string& output);
+
 }  // namespace vokter::test

@@ -75,6 +75,15 @@ int run_cli(int argc, char** argv) {
 
     std::string config_file;
     std::map<std::string, std::string> given;
+    // For one-off commands on the database: loads the config, opens the store and runs `run`
+    // on it, whose result is the exit code; reports a bad config or database itself.
+    const auto with_store = [&](auto run) {
+        return [&, run] {
+            auto config = config_or_report(config_file, given);
+            if (!config) return void(exit_code = 1);
+            if (auto store = open_store(*config, exit_code)) exit_code = run(*store);
+        };
+    };
 
     auto* serve_cmd = app.add_subcommand("serve",
                                          "Run the HTTP service (defaults: 127.0.0.1:8080, "
@@ -91,33 +100,28 @@ int run_cli(int argc, char** argv) {
     auto* migrate_cmd =
         app.add_subcommand("migrate", "Create the database or bring its schema up to date");
     add_config_flags(*migrate_cmd, config_file, given);
-    migrate_cmd->callback([&] {
-        auto config = config_or_report(config_file, given);
-        if (!config) return void(exit_code = 1);
-        if (auto store = open_store(*config, exit_code)) {
-            auto db = store->read();
-            std::cout << config->db << ": schema version " << store::schema_version(*db) << "\n";
-        }
-    });
+    migrate_cmd->callback(with_store([&](store::Store& store) {
+        auto db = store.read();
+        std::cout << store.options().path << ": schema version " << store::schema_version(*db)
+                  << "\n";
+        return 0;
+    }));
 
     std::string backup_to;
     auto* backup_cmd = app.add_subcommand(
         "backup", "Write a consistent copy of the database (safe while the service runs)");
     add_config_flags(*backup_cmd, config_file, given);
     backup_cmd->add_option("--to", backup_to, "file to write (must not exist)")->required();
-    backup_cmd->callback([&] {
-        auto config = config_or_report(config_file, given);
-        if (!config) return void(exit_code = 1);
+    backup_cmd->callback(with_store([&](store::Store& store) {
         if (std::filesystem::exists(backup_to)) {
             std::cerr << "vokter: " << backup_to << " exists already\n";
-            return void(exit_code = 1);
+            return 1;
         }
-        if (auto store = open_store(*config, exit_code)) {
-            auto db = store->read();
-            store::backup_to(*db, backup_to);
-            std::cout << "backup written to " << backup_to << "\n";
-        }
-    });
+        auto db = store.read();
+        store::backup_to(*db, backup_to);
+        std::cout << "backup written to " << backup_to << "\n";
+        return 0;
+    }));
 
     std::string thread_action;
     std::string thread_uri;
@@ -127,19 +131,14 @@ int run_cli(int argc, char** argv) {
         ->required()
         ->check(CLI::IsMember({"close", "open"}));
     thread_cmd->add_option("uri", thread_uri, "the page's URI as the widget sends it")->required();
-    thread_cmd->callback([&] {
-        auto config = config_or_report(config_file, given);
-        if (!config) return void(exit_code = 1);
-        auto store = open_store(*config, exit_code);
-        if (!store) return;
-        const bool found = store->writer().run([&](store::Connection& db) {
+    thread_cmd->callback(with_store([&](store::Store& store) {
+        const bool found = store.writer().run([&](store::Connection& db) {
             return store::set_thread_closed(db, thread_uri, thread_action == "close");
         });
-        if (!found) {
-            std::cerr << "vokter: no thread " << thread_uri << "\n";
-            exit_code = 1;
-        }
-    });
+        if (found) return 0;
+        std::cerr << "vokter: no thread " << thread_uri << "\n";
+        return 1;
+    }));
 
     auto* health_cmd =
         app.add_subcommand("healthcheck", "Exit 0 when the configured service answers /healthz");
@@ -152,14 +151,6 @@ int run_cli(int argc, char** argv) {
     std::string moderator_name;
     auto* moderator_cmd = app.add_subcommand("moderator", "Moderator accounts and their tokens");
     moderator_cmd->require_subcommand(1);
-    // Runs `run` on the opened store; sets the exit code on failure.
-    const auto with_store = [&](auto run) {
-        return [&, run] {
-            auto config = config_or_report(config_file, given);
-            if (!config) return void(exit_code = 1);
-            if (auto store = open_store(*config, exit_code)) exit_code = run(*store);
-        };
-    };
     auto* moderator_add = moderator_cmd->add_subcommand(
         "add", "Add a moderator and print their new token (shown only once)");
     add_config_flags(*moderator_add, config_file, given);

@@ -1,9 +1,17 @@
 #include "store/writer.hpp"
 
+#include <pthread.h>
+#include <sqlite3.h>
+
 namespace vokter::store {
 
-Writer::Writer(const std::string& path, Durability durability, std::size_t max_batch)
-    : db_(path, durability), max_batch_(max_batch), thread_([this] { loop(); }) {}
+Writer::Writer(const std::string& path, Durability durability, std::size_t max_batch,
+               CheckpointPolicy checkpoints)
+    : db_(path, durability),
+      max_batch_(max_batch),
+      checkpoints_(checkpoints),
+      checkpointer_([this, path, durability] { checkpoint_loop(path, durability); }),
+      thread_([this] { loop(); }) {}
 
 Writer::~Writer() {
     {
@@ -12,6 +20,48 @@ Writer::~Writer() {
     }
     wake_.notify_one();
     thread_.join();
+    {
+        std::lock_guard lock(checkpoint_mutex_);
+        checkpoint_stopping_ = true;
+    }
+    checkpoint_wake_.notify_one();
+    checkpointer_.join();
+}
+
+int Writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
+    auto& writer = *static_cast<Writer*>(self);
+    if (pages >= writer.checkpoints_.inline_pages) {
+        // Complete the checkpoint here, between transactions, so the next one restarts the WAL.
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= writer.checkpoints_.background_pages) {
+        {
+            std::lock_guard lock(writer.checkpoint_mutex_);
+            writer.checkpoint_due_ = true;
+        }
+        writer.checkpoint_wake_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void Writer::checkpoint_loop(const std::string& path, Durability durability) {
+    pthread_setname_np(pthread_self(), "vokter-ckpt");
+    std::unique_ptr<Connection> db;
+    for (;;) {
+        {
+            std::unique_lock lock(checkpoint_mutex_);
+            checkpoint_wake_.wait(lock, [this] { return checkpoint_stopping_ || checkpoint_due_; });
+            if (checkpoint_stopping_) return;
+            checkpoint_due_ = false;
+        }
+        try {
+            if (!db) db = std::make_unique<Connection>(path, durability);
+            // PASSIVE: copies what it can without waiting for readers or blocking the writer.
+            sqlite3_wal_checkpoint_v2(db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                      nullptr);
+        } catch (const StoreError&) {
+            // The writer checkpoints itself if the WAL keeps growing; try again next time.
+        }
+    }
 }
 
 void Writer::submit(std::function<void(Connection&)> job, bool exclusive) {
@@ -30,6 +80,9 @@ void Writer::run_exclusive(const std::function<void(Connection&)>& job) {
 }
 
 void Writer::loop() {
+    pthread_setname_np(pthread_self(), "vokter-writer");
+    // Replaces SQLite's automatic checkpoint, which would run inside the writer's commits.
+    sqlite3_wal_hook(db_.handle(), &Writer::on_wal_commit, this);
     // The writer touches every index of every insert: give it a larger page cache (8 MiB) than
     // the readers' default, so a batch rarely reads a page back from the file.
     db_.exec("PRAGMA cache_size = -8192");

@@ -4,6 +4,14 @@
 // committed together in the next one (group commit); each job runs inside its own savepoint, so a
 // job that throws is undone alone and the others still commit. run() returns only after the
 // transaction holding the job is durable: that is what lets the HTTP layer acknowledge a comment.
+//
+// Checkpoints (copying the WAL back into the database file, with its own fsync) run on a second
+// thread with its own connection, so a commit never waits behind one: the writer's WAL hook wakes
+// the checkpointer once the WAL holds CheckpointPolicy::background_pages pages. Under steady load
+// a checkpoint running beside the writer never catches up with it, and SQLite starts the WAL
+// afresh only after a complete one: so once the WAL reaches inline_pages the writer finishes the
+// checkpoint itself, right after a commit (the background one has copied most pages by then).
+// That bounds the WAL file; a decision on 500 ids no longer waits for its ~15 MB to be copied.
 
 #include <atomic>
 #include <condition_variable>
@@ -20,10 +28,16 @@
 
 namespace vokter::store {
 
+struct CheckpointPolicy {
+    int background_pages = 1000;  // SQLite's own automatic checkpoint threshold
+    int inline_pages = 16000;     // ~64 MB of 4 KiB pages
+};
+
 class Writer {
   public:
     // Opens the write connection to `path`. `max_batch` caps how many jobs share a transaction.
-    Writer(const std::string& path, Durability durability, std::size_t max_batch = 128);
+    Writer(const std::string& path, Durability durability, std::size_t max_batch = 128,
+           CheckpointPolicy checkpoints = {});
     // Finishes every job already queued, then stops the thread and closes the connection.
     ~Writer();
     Writer(const Writer&) = delete;
@@ -62,14 +76,22 @@ class Writer {
     void submit(std::function<void(Connection&)> job, bool exclusive = false);
     void loop();
     void run_batch(std::deque<Pending>& batch);
+    void checkpoint_loop(const std::string& path, Durability durability);
+    static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
 
     Connection db_;
     std::size_t max_batch_;
+    CheckpointPolicy checkpoints_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Pending> queue_;
     bool stopping_ = false;
     std::atomic<std::uint64_t> commits_{0};
+    std::mutex checkpoint_mutex_;
+    std::condition_variable checkpoint_wake_;
+    bool checkpoint_due_ = false;
+    bool checkpoint_stopping_ = false;
+    std::thread checkpointer_;
     std::thread thread_;
 };
 

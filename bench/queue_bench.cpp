@@ -253,6 +253,53 @@ int main(int argc, char** argv) {
         report(what + " [" + std::to_string(items) + " items]", t, 5);
     }
     {
+        // Not a target: approved comments of one thread by score have no index in that order
+        // (schema 4 keeps only undecided ones in comments_thread_queue_score), so they are sorted.
+        const Timing t =
+            time_get(client, auth, "/api/moderation/queue?status=approved&thread=" + thread,
+                     std::max(3, args.rounds / 4), items);
+        std::printf(
+            "%-62s median %7.3f ms  p95 %7.3f ms (no target; sorts the thread)\n",
+            ("approved of thread=busiest by score [" + std::to_string(items) + " items]").c_str(),
+            t.median_ms, t.p95_ms);
+    }
+    {
+        // Public thread pages (GET /api/comments), never from the answer cache: each request
+        // names another thread or cursor, so each is read from the database.
+        const auto get_public = [&](const std::string& path) {
+            const auto started = Clock::now();
+            const auto res = client.Get(path);
+            const double ms =
+                std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+            if (!res || res->status != 200) {
+                std::cerr << path << " failed: " << (res ? res->body : httplib::to_string(res.error())) << "\n";
+                std::exit(1);
+            }
+            return std::make_pair(ms, nlohmann::json::parse(res->body));
+        };
+        std::vector<double> ms;
+        std::size_t shown = 0;
+        for (int t = 0; t < 40; ++t) {
+            auto [elapsed, doc] = get_public("/api/comments?thread=/blogg/innlegg-" +
+                                             std::to_string(t) + "&limit=50");
+            ms.push_back(elapsed);
+            shown = doc["comments"].size();
+        }
+        report("public thread page, 40 busiest threads [" + std::to_string(shown) + " comments]",
+               summarise(ms), 5);
+        ms.clear();
+        std::string cursor;
+        for (int page = 0; page < 100; ++page) {
+            auto [elapsed, doc] =
+                get_public("/api/comments?thread=" + thread + "&limit=50&sort=newest" +
+                           (cursor.empty() ? std::string() : "&after=" + cursor));
+            ms.push_back(elapsed);
+            if (doc["next_cursor"].is_null()) break;
+            cursor = doc["next_cursor"];
+        }
+        report("public thread page, 100 cursor pages of the busiest thread", summarise(ms), 5);
+    }
+    {
         // Not a target: free text over the whole pending queue has no index to use.
         const Timing t = time_get(client, auth, "/api/moderation/queue?q=bitcoin%20casino",
                                   std::max(3, args.rounds / 20), items);

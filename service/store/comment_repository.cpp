@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <map>
+#include <utility>
 
 #include "core/text.hpp"
 
@@ -171,6 +173,7 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
         context.same_email_recent = count(
             db.prepare(
                   "SELECT count(*) FROM (SELECT 1 FROM comments WHERE email = ?1 AND email <> '' "
+                  "AND status IN ('approved', 'pending', 'spam', 'rejected', 'deleted') "
                   "AND created >= ?2 AND id <> ?3 LIMIT ?4)")
                 .bind(1, submission.email)
                 .bind(2, flood_since)
@@ -214,43 +217,77 @@ ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, i
         db.prepare("SELECT count(*) FROM comments WHERE thread_id = ?1 AND status = 'approved'")
             .bind(1, thread->id));
 
-    // Top-level comments that are approved, or removed but with approved replies below them.
-    static constexpr const char* kOldest =
+    // Top-level comments that are approved, and those removed (any other status) that keep
+    // approved replies below them, in one order. Each set is read in index order by its own
+    // statement (comments_thread_queue_created) and the two are merged here. Removed roots are
+    // only looked for up to the last approved root read (?5, ?6): a thread full of spam would
+    // otherwise have every spam root probed for replies on every page.
+    static constexpr const char* kApprovedOldest =
+        "SELECT id, name, website, body, status, created, updated FROM comments "
+        "WHERE thread_id = ?1 AND status = 'approved' AND parent_id IS NULL "
+        "AND (created, id) > (?2, ?3) ORDER BY created, id LIMIT ?4";
+    static constexpr const char* kApprovedNewest =
+        "SELECT id, name, website, body, status, created, updated FROM comments "
+        "WHERE thread_id = ?1 AND status = 'approved' AND parent_id IS NULL "
+        "AND (created, id) < (?2, ?3) ORDER BY created DESC, id DESC LIMIT ?4";
+    static constexpr const char* kRemovedOldest =
         "SELECT id, name, website, body, status, created, updated FROM comments c "
-        "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) > (?2, ?3) "
-        "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
-        "WHERE r.root_id = c.id AND r.status = 'approved')) "
+        "WHERE thread_id = ?1 AND status IN ('pending', 'spam', 'rejected', 'deleted') "
+        "AND parent_id IS NULL AND (created, id) > (?2, ?3) AND (created, id) <= (?5, ?6) "
+        "AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND +r.status = 'approved') "
         "ORDER BY created, id LIMIT ?4";
-    static constexpr const char* kNewest =
+    static constexpr const char* kRemovedNewest =
         "SELECT id, name, website, body, status, created, updated FROM comments c "
-        "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) < (?2, ?3) "
-        "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
-        "WHERE r.root_id = c.id AND r.status = 'approved')) "
+        "WHERE thread_id = ?1 AND status IN ('pending', 'spam', 'rejected', 'deleted') "
+        "AND parent_id IS NULL AND (created, id) < (?2, ?3) AND (created, id) >= (?5, ?6) "
+        "AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND +r.status = 'approved') "
         "ORDER BY created DESC, id DESC LIMIT ?4";
     const bool oldest = sort == SortOrder::oldest;
     const ThreadCursor start = after.value_or(oldest ? ThreadCursor{INT64_MIN, INT64_MIN}
                                                      : ThreadCursor{INT64_MAX, INT64_MAX});
-    auto& roots = db.prepare(oldest ? kOldest : kNewest);
-    roots.bind(1, thread->id).bind(2, start.created).bind(3, start.id).bind(4, limit + 1);
-    while (roots.step()) {
-        if (static_cast<int>(page.comments.size()) == limit) {
-            const auto& last = page.comments.back();
-            page.next = ThreadCursor{last.created, last.id};
-            break;
+    const auto read_roots = [&](const char* sql, const std::optional<ThreadCursor>& end) {
+        std::vector<PublicComment> roots;
+        auto& stmt = db.prepare(sql);
+        stmt.bind(1, thread->id).bind(2, start.created).bind(3, start.id).bind(4, limit + 1);
+        if (end) stmt.bind(5, end->created).bind(6, end->id);
+        while (stmt.step()) {
+            PublicComment comment;
+            comment.id = stmt.int64(0);
+            comment.created = stmt.int64(5);
+            if (stmt.text_view(4) == kApproved) {
+                comment.name = stmt.text(1);
+                comment.website = stmt.text(2);
+                comment.body = stmt.text(3);
+                comment.edited = stmt.int64(6) != comment.created;
+            } else {
+                comment.removed = true;
+            }
+            roots.push_back(std::move(comment));
         }
-        PublicComment comment;
-        comment.id = roots.int64(0);
-        comment.created = roots.int64(5);
-        if (roots.text_view(4) == kApproved) {
-            comment.name = roots.text(1);
-            comment.website = roots.text(2);
-            comment.body = roots.text(3);
-            comment.edited = roots.int64(6) != comment.created;
-        } else {
-            comment.removed = true;
-        }
-        page.comments.push_back(std::move(comment));
+        return roots;
+    };
+    std::vector<PublicComment> approved =
+        read_roots(oldest ? kApprovedOldest : kApprovedNewest, std::nullopt);
+    const ThreadCursor end =
+        static_cast<int>(approved.size()) > limit
+            ? ThreadCursor{approved.back().created, approved.back().id}
+            : (oldest ? ThreadCursor{INT64_MAX, INT64_MAX} : ThreadCursor{INT64_MIN, INT64_MIN});
+    std::vector<PublicComment> removed = read_roots(oldest ? kRemovedOldest : kRemovedNewest, end);
+    const auto before = [oldest](const PublicComment& a, const PublicComment& b) {
+        const auto ka = std::make_pair(a.created, a.id);
+        const auto kb = std::make_pair(b.created, b.id);
+        return oldest ? ka < kb : ka > kb;
+    };
+    std::vector<PublicComment> roots;
+    roots.reserve(approved.size() + removed.size());
+    std::merge(std::make_move_iterator(approved.begin()), std::make_move_iterator(approved.end()),
+               std::make_move_iterator(removed.begin()), std::make_move_iterator(removed.end()),
+               std::back_inserter(roots), before);
+    if (static_cast<int>(roots.size()) > limit) {
+        roots.resize(limit);
+        page.next = ThreadCursor{roots.back().created, roots.back().id};
     }
+    page.comments = std::move(roots);
     attach_replies(db, page.comments);
     return page;
 }

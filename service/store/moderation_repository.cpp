@@ -32,7 +32,7 @@ namespace {
 
 // One statement per sort, without and with a thread filter: static text, so each is prepared
 // once per connection, and each lets SQLite pick the index that serves it (queue indexes of
-// schema 1 without a thread, comments_thread_status with one).
+// schema 1 without a thread, the comments_thread_queue_* indexes with one).
 constexpr const char* kQueueSql[3][2] = {
     {VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_SCORE VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE,
      VOKTER_ITEM_SELECT
@@ -49,6 +49,12 @@ constexpr const char* kQueueSql[3][2] = {
      "WHERE c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER
          VOKTER_ORDER_OLDEST},
 };
+
+// A thread's queue by score for a status other than approved: naming the condition of the
+// partial index comments_thread_queue_score (schema 4) is what lets SQLite use it.
+constexpr const char* kThreadQueueByScoreUndecided = VOKTER_ITEM_SELECT
+    "WHERE c.status = ?1 AND c.status <> 'approved' AND c.thread_id = ?6" VOKTER_BY_SCORE
+        VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE;
 
 constexpr const char* kItemSql = VOKTER_ITEM_SELECT "WHERE c.id = ?1";
 
@@ -111,7 +117,9 @@ QueuePage queue_page(Connection& db, const QueueQuery& query) {
         thread_id = thread->id;
     }
     const int sort = static_cast<int>(query.sort);
-    auto& stmt = db.prepare(kQueueSql[sort][thread_id ? 1 : 0]);
+    auto& stmt = db.prepare(query.sort == QueueSort::score && thread_id && query.status != kApproved
+                                ? kThreadQueueByScoreUndecided
+                                : kQueueSql[sort][thread_id ? 1 : 0]);
     stmt.bind(1, query.status);
     if (query.sort == QueueSort::score) {
         const QueueCursor start = query.after.value_or(QueueCursor{DBL_MAX, 0, INT64_MAX});

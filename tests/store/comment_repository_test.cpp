@@ -72,6 +72,45 @@ TEST_CASE("the thread page shows approved comments only, keeping hidden parents 
     CHECK(placeholder.replies[0].body == "svar under holdt");
 }
 
+TEST_CASE("removed roots with approved replies page in order with the approved roots") {
+    Db d;
+    // Roots at times 1..6: approved, removed (rejected, spam, deleted) with an approved reply,
+    // and a spam root without one, which never shows.
+    const auto a1 = d.add("/p", "a1", kApproved, 1);
+    const auto r2 = d.add("/p", "r2", kRejected, 2);
+    const auto a3 = d.add("/p", "a3", kApproved, 3);
+    const auto s4 = d.add("/p", "s4", kSpam, 4);
+    const auto d5 = d.add("/p", "d5", kApproved, 5);
+    const auto a6 = d.add("/p", "a6", kApproved, 6);
+    d.add("/p", "hidden", kSpam, 7);
+    d.add("/p", "svar", kApproved, 10, r2);
+    d.add("/p", "svar", kApproved, 11, s4);
+    d.add("/p", "svar", kApproved, 12, d5);
+    REQUIRE(tombstone_comment(d.db, d5, 13));
+    const auto walk = [&](SortOrder sort) {
+        std::vector<std::int64_t> ids;
+        std::vector<bool> removed;
+        std::optional<ThreadCursor> cursor;
+        for (int pages = 0; pages < 10; ++pages) {
+            const auto page = thread_page(d.db, "/p", sort, 2, cursor);
+            for (const auto& root : page.comments) {
+                ids.push_back(root.id);
+                removed.push_back(root.removed);
+                CHECK(root.replies.size() == (root.removed ? 1u : 0u));
+            }
+            if (!page.next) break;
+            cursor = page.next;
+        }
+        return std::make_pair(ids, removed);
+    };
+    const auto [oldest, oldest_removed] = walk(SortOrder::oldest);
+    CHECK(oldest == std::vector<std::int64_t>{a1, r2, a3, s4, d5, a6});
+    CHECK(oldest_removed == std::vector<bool>{false, true, false, true, true, false});
+    const auto [newest, newest_removed] = walk(SortOrder::newest);
+    CHECK(newest == std::vector<std::int64_t>{a6, d5, s4, a3, r2, a1});
+    CHECK(newest_removed == std::vector<bool>{false, true, true, false, true, false});
+}
+
 TEST_CASE("facts for the rules: flood counts, duplicates, known authors") {
     Db d;
     d.add("/a", "Hei  på DEG", kApproved, 10'000, std::nullopt, "kjent@example.no", "1.2.3.4");

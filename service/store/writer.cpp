@@ -119,25 +119,52 @@ void Writer::run_batch(std::deque<Pending>& batch) {
     }
     std::vector<std::exception_ptr> failures(batch.size());
     try {
-        Transaction tx(db_);
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            try {
-                Savepoint savepoint(db_);
-                batch[i].job(db_);
-                db_.reset_statements();
-                savepoint.release();
-            } catch (...) {
-                failures[i] = std::current_exception();
+        // First without savepoints, which cost every job statement-journal work: almost every
+        // batch succeeds whole. If a job throws, the transaction is rolled back, and the batch
+        // runs again with each job in its own savepoint so that the failing one is undone alone.
+        // (A batch of one needs no second run: its job's failure is the batch's.)
+        std::optional<std::size_t> failed;
+        bool committed = false;
+        {
+            Transaction tx(db_);
+            for (std::size_t i = 0; i < batch.size() && !failed; ++i) {
+                try {
+                    batch[i].job(db_);
+                    db_.reset_statements();
+                } catch (...) {
+                    failures[i] = std::current_exception();
+                    failed = i;
+                    db_.reset_statements();
+                }
+            }
+            if (!failed) {
+                tx.commit();
+                committed = true;
             }
         }
-        tx.commit();
+        if (failed && batch.size() > 1) {
+            Transaction tx(db_);
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                try {
+                    Savepoint savepoint(db_);
+                    batch[i].job(db_);
+                    db_.reset_statements();
+                    savepoint.release();
+                    failures[i] = nullptr;
+                } catch (...) {
+                    failures[i] = std::current_exception();
+                }
+            }
+            tx.commit();
+            committed = true;
+        }
+        if (committed) commits_.fetch_add(1, std::memory_order_release);
     } catch (...) {  // BEGIN or COMMIT failed: nothing of the batch is durable
         const auto failure = std::current_exception();
         for (auto& pending : batch)
             pending.done.set_exception(failure);
         return;
     }
-    commits_.fetch_add(1, std::memory_order_release);
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (failures[i]) {
             batch[i].done.set_exception(failures[i]);

@@ -1,9 +1,12 @@
 #pragma once
 // The single writer. Every change to the database goes through one Writer, which owns the one
 // write connection and a thread. Jobs that arrive while a transaction is being committed are
-// committed together in the next one (group commit); each job runs inside its own savepoint, so a
-// job that throws is undone alone and the others still commit. run() returns only after the
-// transaction holding the job is durable: that is what lets the HTTP layer acknowledge a comment.
+// committed together in the next one (group commit); a job that throws is undone alone and the
+// others still commit. run() returns only after the transaction holding the job is durable: that
+// is what lets the HTTP layer acknowledge a comment.
+// A batch runs without savepoints first; only when one of its jobs throws is it rolled back and
+// run again with a savepoint per job. So a job may run twice: it must change nothing but the
+// database and what it returns.
 //
 // Checkpoints (copying the WAL back into the database file, with its own fsync) run on a second
 // thread with its own connection, so a commit never waits behind one: the writer's WAL hook wakes
@@ -53,7 +56,7 @@ class Writer {
             submit([&](Connection& db) { job(db); });
         } else {
             std::optional<R> result;
-            submit([&](Connection& db) { result.emplace(job(db)); });
+            submit([&](Connection& db) { result.emplace(job(db)); });  // a rerun replaces it
             return std::move(*result);
         }
     }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -81,6 +82,56 @@ TEST_CASE("a failing job is undone alone; the others in its batch commit") {
         CHECK(failures.load() == 4);
     }
     CHECK(count_rows(path) == 1 + 4);  // the odd jobs only; the even ones left nothing behind
+}
+
+TEST_CASE("failing jobs queued behind a busy writer share a batch and are undone alone") {
+    vokter::test::TempDir dir;
+    const std::string path = (dir / "w.db").string();
+    {
+        Writer writer(path, Durability::normal);
+        create_table(writer);
+        writer.run([](Connection& db) { db.prepare("INSERT INTO t (v) VALUES (1)").run(); });
+        // Hold the writer inside a job until every other job is queued, so they form one batch.
+        std::promise<void> release;
+        std::shared_future<void> gate = release.get_future().share();
+        std::atomic<bool> holding{false};
+        std::thread holder([&] {
+            writer.run([&](Connection&) {
+                holding = true;
+                gate.wait();
+            });
+        });
+        while (!holding)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::vector<std::thread> threads;
+        std::vector<int> outcome(6, -1);  // 1 committed, 0 failed with a constraint error
+        for (int t = 0; t < 6; ++t) {
+            threads.emplace_back([&, t] {
+                try {
+                    writer.run([&](Connection& db) {
+                        db.prepare("INSERT INTO t (v) VALUES (?1)").bind(1, 200 + t).run();
+                        // Jobs 0, 3 and 5 (first, middle, last) break the UNIQUE constraint.
+                        if (t % 3 == 0 || t == 5) {
+                            db.prepare("INSERT INTO t (v) VALUES (1)").run();
+                        }
+                    });
+                    outcome[t] = 1;
+                } catch (const StoreError& e) {
+                    outcome[t] = e.is_constraint() ? 0 : 2;
+                }
+            });
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        release.set_value();
+        holder.join();
+        for (auto& thread : threads)
+            thread.join();
+        CHECK(outcome == std::vector<int>{0, 1, 1, 0, 1, 0});
+    }
+    Connection db(path, Durability::normal);
+    auto& rows = db.prepare("SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)");
+    rows.step();
+    CHECK(rows.text(0) == "1,201,202,204");
 }
 
 TEST_CASE("an exception of the job reaches the caller, and the writer goes on") {

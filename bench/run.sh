@@ -81,12 +81,14 @@ ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 
 ROWS=()
 ERRORS_TOTAL=0
+declare -A POST_RPS BASE_RPS
 scenario() {  # LABEL SCRIPT CONNECTIONS
     local base vok
     base=$(wrk_run baseline "$BASE_PORT" "$2" "$3" "$DURATION")
     vok=$(wrk_run vokter "$VOKTER_PORT" "$2" "$3" "$DURATION")
     local errors=$(( $(field "$vok" errors) + $(field "$vok" non2xx) ))
     ERRORS_TOTAL=$((ERRORS_TOTAL + errors))
+    [ "$2" = post_comments.lua ] && POST_RPS[$3]=$(field "$vok" rps) && BASE_RPS[$3]=$(field "$base" rps)
     ROWS+=("| $1 | $3 | $(field "$base" rps) | $(field "$vok" rps) | $(ratio "$(field "$vok" rps)" "$(field "$base" rps)") | $(ms "$(field "$vok" p50_us)") | $(ms "$(field "$vok" p99_us)") | $(ms "$(field "$vok" p999_us)") | $errors |")
     echo "bench: $1 c=$3: baseline $(field "$base" rps) req/s, vokter $(field "$vok" rps) req/s, p99 $(ms "$(field "$vok" p99_us)") ms, errors $errors" >&2
 }
@@ -94,6 +96,12 @@ scenario() {  # LABEL SCRIPT CONNECTIONS
 for c in $CONNECTIONS; do scenario "POST /api/comments" post_comments.lua "$c"; done
 scenario "GET thread page (50 comments)" get_thread.lua 32
 scenario "GET /api/counts (20 threads)" get_counts.lua 32
+
+# The POST path without HTTP, 32 threads: the store alone, then the comment service.
+SUBMIT=""
+if [ -x "$BUILD/bench/submit_bench" ]; then
+    SUBMIT=$("$BUILD/bench/submit_bench" --seconds "$DURATION" | grep '^RESULT' | sed 's/^RESULT //' || true)
+fi
 
 # Memory: RSS under POST load at 32 connections, sampled every second.
 rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$VOKTER_PID/status"; }
@@ -151,6 +159,21 @@ fi
     echo "The baseline is cpp-httplib with Vokter's settings answering every request with a fixed"
     echo "body (bench/baseline_server.cpp). Errors count failed connections and non-2xx answers."
     echo
+    if [ -n "$SUBMIT" ]; then
+        local_c=$(echo $CONNECTIONS | tr ' ' '\n' | grep -x 32 || echo $CONNECTIONS | awk '{print $NF}')
+        echo "## Where the POST time goes (bench/submit_bench)"
+        echo
+        echo "The same comments without HTTP, $(field "$SUBMIT" threads) threads in a closed loop, durable commits, fresh databases:"
+        echo
+        echo "| layer | comments/s | share of the baseline's req/s at c=$local_c |"
+        echo "|---|---|---|"
+        echo "| store alone: insert_comment through the group-commit writer | $(field "$SUBMIT" store_rps) | $(ratio "$(field "$SUBMIT" store_rps)" "${BASE_RPS[$local_c]}") |"
+        echo "| comment service: look-ups, facts, default rules, the write | $(field "$SUBMIT" service_rps) | $(ratio "$(field "$SUBMIT" service_rps)" "${BASE_RPS[$local_c]}") |"
+        echo "| POST /api/comments over HTTP (above) | ${POST_RPS[$local_c]} | $(ratio "${POST_RPS[$local_c]}" "${BASE_RPS[$local_c]}") |"
+        echo
+        echo "HTTP reaches $(ratio "${POST_RPS[$local_c]}" "$(field "$SUBMIT" service_rps)") of the service's rate and the service $(ratio "$(field "$SUBMIT" service_rps)" "$(field "$SUBMIT" store_rps)") of the store's: the single durable SQLite writer bounds every figure."
+        echo
+    fi
     echo "## Memory under load"
     echo
     echo "POST load at 32 connections for ${MEMORY_SECONDS}s after a ${WARMUP}s warm-up (RSS of the server):"

@@ -81,8 +81,10 @@ void attach_replies(Connection& db, std::vector<PublicComment>& roots) {
         bool visible = false;
     };
     std::string ids = "[";
-    for (const auto& root : roots)
-        ids += (ids.size() > 1 ? "," : "") + std::to_string(root.id);
+    for (const auto& root : roots) {
+        if (ids.size() > 1) ids += ',';
+        ids += std::to_string(root.id);
+    }
     ids += "]";
     auto& stmt = db.prepare(
         "SELECT id, parent_id, name, website, body, status, created, updated FROM comments "

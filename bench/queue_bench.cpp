@@ -272,7 +272,9 @@ int main(int argc, char** argv) {
             const double ms =
                 std::chrono::duration<double, std::milli>(Clock::now() - started).count();
             if (!res || res->status != 200) {
-                std::cerr << path << " failed: " << (res ? res->body : httplib::to_string(res.error())) << "\n";
+                std::cerr << path
+                          << " failed: " << (res ? res->body : httplib::to_string(res.error()))
+                          << "\n";
                 std::exit(1);
             }
             return std::make_pair(ms, nlohmann::json::parse(res->body));

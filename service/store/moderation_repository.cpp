@@ -32,12 +32,11 @@ namespace {
 
 // One statement per sort, without and with a thread filter: static text, so each is prepared
 // once per connection, and each lets SQLite pick the index that serves it (queue indexes of
-// schema 1 without a thread, the comments_thread_queue_* indexes with one).
+// schema 1 without a thread, the comments_thread_queue_* indexes with one). A thread's queue by
+// score has two statements, chosen by status (see below).
 constexpr const char* kQueueSql[3][2] = {
     {VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_SCORE VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE,
-     VOKTER_ITEM_SELECT
-     "WHERE c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_SCORE VOKTER_TEXT_FILTER
-         VOKTER_ORDER_SCORE},
+     nullptr},
     {VOKTER_ITEM_SELECT
      "WHERE c.status = ?1" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER VOKTER_ORDER_NEWEST,
      VOKTER_ITEM_SELECT
@@ -55,6 +54,14 @@ constexpr const char* kQueueSql[3][2] = {
 constexpr const char* kThreadQueueByScoreUndecided = VOKTER_ITEM_SELECT
     "WHERE c.status = ?1 AND c.status <> 'approved' AND c.thread_id = ?6" VOKTER_BY_SCORE
         VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE;
+
+// The approved comments of a thread by score have no index in that order, so the thread's
+// approved comments are read through comments_thread_queue_created and sorted. The unary
+// pluses keep SQLite from walking comments_queue_score instead, which is in score order but
+// holds every approved comment of every thread (hundreds of milliseconds at a million).
+constexpr const char* kThreadQueueByScoreApproved = VOKTER_ITEM_SELECT
+    "WHERE c.status = ?1 AND c.thread_id = ?6 AND (+c.score, c.id) < (?2, ?3)" VOKTER_TEXT_FILTER
+    "ORDER BY +c.score DESC, c.id DESC LIMIT ?5";
 
 constexpr const char* kItemSql = VOKTER_ITEM_SELECT "WHERE c.id = ?1";
 
@@ -117,9 +124,12 @@ QueuePage queue_page(Connection& db, const QueueQuery& query) {
         thread_id = thread->id;
     }
     const int sort = static_cast<int>(query.sort);
-    auto& stmt = db.prepare(query.sort == QueueSort::score && thread_id && query.status != kApproved
-                                ? kThreadQueueByScoreUndecided
-                                : kQueueSql[sort][thread_id ? 1 : 0]);
+    const char* sql = kQueueSql[sort][thread_id ? 1 : 0];
+    if (query.sort == QueueSort::score && thread_id) {
+        sql =
+            query.status == kApproved ? kThreadQueueByScoreApproved : kThreadQueueByScoreUndecided;
+    }
+    auto& stmt = db.prepare(sql);
     stmt.bind(1, query.status);
     if (query.sort == QueueSort::score) {
         const QueueCursor start = query.after.value_or(QueueCursor{DBL_MAX, 0, INT64_MAX});

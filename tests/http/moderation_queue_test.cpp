@@ -197,6 +197,22 @@ TEST_CASE("queue pages follow each other without gaps; bad paging parameters get
     check_422(s.get("/api/moderation/queue?sort=newest&cursor=" + cursor), "cursor");
 }
 
+TEST_CASE("approved comments of one thread page by score, ties by id, like the other statuses") {
+    ModerationServer s;
+    const Dataset d(s);
+    const auto c1 = s.seed({.thread = "/blogg/c", .status = "approved", .score = 2.5});
+    const auto c2 = s.seed({.thread = "/blogg/c", .status = "approved", .score = 4.0});
+    const auto c3 = s.seed({.thread = "/blogg/c", .status = "approved", .score = 2.5});
+    const auto c4 = s.seed({.thread = "/blogg/c", .status = "approved", .score = -1.0});
+    s.seed({.thread = "/blogg/c", .status = "pending", .score = 9.0});
+    s.seed({.thread = "/blogg/d", .status = "approved", .score = 3.0});
+    const auto none = [] {};
+    const Ids expected{c2, c3, c1, c4};
+    CHECK(ids_of(queue(s, "status=approved&thread=/blogg/c")) == expected);
+    CHECK(all_pages(s, "status=approved&thread=/blogg/c&sort=score", 1, none) == expected);
+    CHECK(all_pages(s, "status=approved&thread=/blogg/b&sort=score", 1, none) == Ids{d.b7});
+}
+
 TEST_CASE("paging while new comments arrive neither skips nor repeats a comment") {
     for (const char* sort : {"score", "newest", "oldest"}) {
         CAPTURE(sort);

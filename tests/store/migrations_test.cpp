@@ -67,6 +67,12 @@ TEST_CASE("the thread page and queue queries use their indexes") {
         CHECK(by_score.find("comments_thread_queue_score") != std::string::npos);
         CHECK(by_score.find("TEMP B-TREE") == std::string::npos);
     }
+    // Approved comments of a thread by score: through the thread's index, never by walking
+    // every approved comment in score order (what SQLite picks without the unary pluses).
+    CHECK(plan("EXPLAIN QUERY PLAN SELECT id FROM comments c WHERE c.status = 'approved' AND "
+               "c.thread_id = 1 AND (+c.score, c.id) < (5.0, 9) ORDER BY +c.score DESC, c.id "
+               "DESC LIMIT 51")
+              .find("comments_thread_queue_created") != std::string::npos);
     // Both facts about an author come from one index, without a sort or a table scan.
     CHECK(plan("EXPLAIN QUERY PLAN SELECT 1 FROM comments WHERE email = 'a' AND email <> '' AND "
                "status IN ('approved', 'pending', 'spam', 'rejected', 'deleted') AND created >= 5")

@@ -132,10 +132,10 @@ void attach_replies(Connection& db, std::vector<PublicComment>& roots) {
 }  // namespace
 
 std::optional<ThreadInfo> find_thread(Connection& db, const std::string& uri) {
-    auto& stmt = db.prepare("SELECT id, uri, title, closed FROM threads WHERE uri = ?1");
+    auto& stmt = db.prepare("SELECT id, uri, title, closed, approved FROM threads WHERE uri = ?1");
     stmt.bind(1, uri);
     if (!stmt.step()) return std::nullopt;
-    return ThreadInfo{stmt.int64(0), stmt.text(1), stmt.text(2), stmt.int64(3) != 0};
+    return ThreadInfo{stmt.int64(0), stmt.text(1), stmt.text(2), stmt.int64(3) != 0, stmt.int64(4)};
 }
 
 std::optional<ParentInfo> find_parent(Connection& db, std::int64_t id) {
@@ -198,8 +198,10 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
 }
 
 bool is_resubmission(Connection& db, const core::Submission& submission, std::int64_t since_ms) {
+    // The body's fingerprint finds the few candidates; the unary plus keeps SQLite from reading
+    // every recent comment of the thread through comments_thread_created instead.
     auto& stmt = db.prepare(
-        "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id "
+        "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = +c.thread_id "
         "WHERE c.body_fingerprint = ?1 AND c.created >= ?2 AND t.uri = ?3 "
         "AND (c.ip = ?4 OR (?5 <> '' AND c.email = ?5)))");
     stmt.bind(1, core::body_fingerprint(submission.body))
@@ -215,81 +217,48 @@ ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, i
     ThreadPage page;
     const auto thread = find_thread(db, uri);
     if (!thread) return page;
-    page.total = count(
-        db.prepare("SELECT count(*) FROM comments WHERE thread_id = ?1 AND status = 'approved'")
-            .bind(1, thread->id));
+    page.total = thread->approved;
 
-    // Top-level comments that are approved, and those removed (any other status) that keep
-    // approved replies below them, in one order. Each set is read in index order by its own
-    // statement (comments_thread_queue_created) and the two are merged here. Removed roots are
-    // only looked for up to the last approved root read (?5, ?6): a thread full of spam would
-    // otherwise have every spam root probed for replies on every page.
-    static constexpr const char* kApprovedOldest =
-        "SELECT id, name, website, body, status, created, updated FROM comments "
-        "WHERE thread_id = ?1 AND status = 'approved' AND parent_id IS NULL "
-        "AND (created, id) > (?2, ?3) ORDER BY created, id LIMIT ?4";
-    static constexpr const char* kApprovedNewest =
-        "SELECT id, name, website, body, status, created, updated FROM comments "
-        "WHERE thread_id = ?1 AND status = 'approved' AND parent_id IS NULL "
-        "AND (created, id) < (?2, ?3) ORDER BY created DESC, id DESC LIMIT ?4";
-    static constexpr const char* kRemovedOldest =
+    // Top-level comments that are approved, or removed (any other status) but with approved
+    // replies below them: the thread's comments in time order (comments_thread_created), filtered
+    // by row. The scan ends with the page, so a thread full of spam costs a page its share of spam
+    // only.
+    static constexpr const char* kOldest =
         "SELECT id, name, website, body, status, created, updated FROM comments c "
-        "WHERE thread_id = ?1 AND status IN ('pending', 'spam', 'rejected', 'deleted') "
-        "AND parent_id IS NULL AND (created, id) > (?2, ?3) AND (created, id) <= (?5, ?6) "
-        "AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND +r.status = 'approved') "
+        "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) > (?2, ?3) "
+        "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
+        "WHERE r.root_id = c.id AND +r.status = 'approved')) "
         "ORDER BY created, id LIMIT ?4";
-    static constexpr const char* kRemovedNewest =
+    static constexpr const char* kNewest =
         "SELECT id, name, website, body, status, created, updated FROM comments c "
-        "WHERE thread_id = ?1 AND status IN ('pending', 'spam', 'rejected', 'deleted') "
-        "AND parent_id IS NULL AND (created, id) < (?2, ?3) AND (created, id) >= (?5, ?6) "
-        "AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND +r.status = 'approved') "
+        "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) < (?2, ?3) "
+        "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
+        "WHERE r.root_id = c.id AND +r.status = 'approved')) "
         "ORDER BY created DESC, id DESC LIMIT ?4";
     const bool oldest = sort == SortOrder::oldest;
     const ThreadCursor start = after.value_or(oldest ? ThreadCursor{INT64_MIN, INT64_MIN}
                                                      : ThreadCursor{INT64_MAX, INT64_MAX});
-    const auto read_roots = [&](const char* sql, const std::optional<ThreadCursor>& end) {
-        std::vector<PublicComment> roots;
-        auto& stmt = db.prepare(sql);
-        stmt.bind(1, thread->id).bind(2, start.created).bind(3, start.id).bind(4, limit + 1);
-        if (end) stmt.bind(5, end->created).bind(6, end->id);
-        while (stmt.step()) {
-            PublicComment comment;
-            comment.id = stmt.int64(0);
-            comment.created = stmt.int64(5);
-            if (stmt.text_view(4) == kApproved) {
-                comment.name = stmt.text(1);
-                comment.website = stmt.text(2);
-                comment.body = stmt.text(3);
-                comment.edited = stmt.int64(6) != comment.created;
-            } else {
-                comment.removed = true;
-            }
-            roots.push_back(std::move(comment));
+    auto& roots = db.prepare(oldest ? kOldest : kNewest);
+    roots.bind(1, thread->id).bind(2, start.created).bind(3, start.id).bind(4, limit + 1);
+    while (roots.step()) {
+        if (static_cast<int>(page.comments.size()) == limit) {
+            const auto& last = page.comments.back();
+            page.next = ThreadCursor{last.created, last.id};
+            break;
         }
-        return roots;
-    };
-    std::vector<PublicComment> approved =
-        read_roots(oldest ? kApprovedOldest : kApprovedNewest, std::nullopt);
-    const ThreadCursor end =
-        static_cast<int>(approved.size()) > limit
-            ? ThreadCursor{approved.back().created, approved.back().id}
-            : (oldest ? ThreadCursor{INT64_MAX, INT64_MAX} : ThreadCursor{INT64_MIN, INT64_MIN});
-    std::vector<PublicComment> removed = read_roots(oldest ? kRemovedOldest : kRemovedNewest, end);
-    const auto before = [oldest](const PublicComment& a, const PublicComment& b) {
-        const auto ka = std::make_pair(a.created, a.id);
-        const auto kb = std::make_pair(b.created, b.id);
-        return oldest ? ka < kb : ka > kb;
-    };
-    std::vector<PublicComment> roots;
-    roots.reserve(approved.size() + removed.size());
-    std::merge(std::make_move_iterator(approved.begin()), std::make_move_iterator(approved.end()),
-               std::make_move_iterator(removed.begin()), std::make_move_iterator(removed.end()),
-               std::back_inserter(roots), before);
-    if (static_cast<int>(roots.size()) > limit) {
-        roots.resize(limit);
-        page.next = ThreadCursor{roots.back().created, roots.back().id};
+        PublicComment comment;
+        comment.id = roots.int64(0);
+        comment.created = roots.int64(5);
+        if (roots.text_view(4) == kApproved) {
+            comment.name = roots.text(1);
+            comment.website = roots.text(2);
+            comment.body = roots.text(3);
+            comment.edited = roots.int64(6) != comment.created;
+        } else {
+            comment.removed = true;
+        }
+        page.comments.push_back(std::move(comment));
     }
-    page.comments = std::move(roots);
     attach_replies(db, page.comments);
     return page;
 }
@@ -298,11 +267,9 @@ std::vector<std::pair<std::string, std::int64_t>> approved_counts(
     Connection& db, const std::vector<std::string>& uris) {
     std::vector<std::pair<std::string, std::int64_t>> counts;
     for (const auto& uri : uris) {
-        auto& stmt = db.prepare(
-            "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id "
-            "WHERE t.uri = ?1 AND c.status = 'approved'");
+        auto& stmt = db.prepare("SELECT approved FROM threads WHERE uri = ?1");
         stmt.bind(1, uri);
-        counts.emplace_back(uri, count(stmt));
+        counts.emplace_back(uri, stmt.step() ? stmt.int64(0) : 0);
     }
     return counts;
 }

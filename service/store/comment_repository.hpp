@@ -26,6 +26,7 @@ struct ThreadInfo {
     std::string uri;
     std::string title;
     bool closed = false;
+    std::int64_t approved = 0;  // approved comments, kept by triggers (schema 5)
 };
 
 // What a reply needs to know about the comment it answers.

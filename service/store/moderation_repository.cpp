@@ -32,20 +32,21 @@ namespace {
 
 // One statement per sort, without and with a thread filter: static text, so each is prepared
 // once per connection, and each lets SQLite pick the index that serves it (queue indexes of
-// schema 1 without a thread, the comments_thread_queue_* indexes with one). A thread's queue by
-// score has two statements, chosen by status (see below).
+// schema 1 without a thread; with one, comments_thread_created of schema 5 in time order with the
+// status checked by row, its unary plus keeping SQLite from walking that status's queue index
+// across every thread instead). A thread's queue by score has two statements (see below).
 constexpr const char* kQueueSql[3][2] = {
     {VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_SCORE VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE,
      nullptr},
     {VOKTER_ITEM_SELECT
      "WHERE c.status = ?1" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER VOKTER_ORDER_NEWEST,
      VOKTER_ITEM_SELECT
-     "WHERE c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER
+     "WHERE +c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER
          VOKTER_ORDER_NEWEST},
     {VOKTER_ITEM_SELECT
      "WHERE c.status = ?1" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER VOKTER_ORDER_OLDEST,
      VOKTER_ITEM_SELECT
-     "WHERE c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER
+     "WHERE +c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER
          VOKTER_ORDER_OLDEST},
 };
 
@@ -56,11 +57,11 @@ constexpr const char* kThreadQueueByScoreUndecided = VOKTER_ITEM_SELECT
         VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE;
 
 // The approved comments of a thread by score have no index in that order, so the thread's
-// approved comments are read through comments_thread_queue_created and sorted. The unary
-// pluses keep SQLite from walking comments_queue_score instead, which is in score order but
-// holds every approved comment of every thread (hundreds of milliseconds at a million).
+// comments are read through comments_thread_created and the approved ones sorted. The unary pluses
+// keep SQLite from walking comments_queue_score instead, which is in score order but holds every
+// approved comment of every thread (hundreds of milliseconds at a million).
 constexpr const char* kThreadQueueByScoreApproved = VOKTER_ITEM_SELECT
-    "WHERE c.status = ?1 AND c.thread_id = ?6 AND (+c.score, c.id) < (?2, ?3)" VOKTER_TEXT_FILTER
+    "WHERE +c.status = ?1 AND c.thread_id = ?6 AND (+c.score, c.id) < (?2, ?3)" VOKTER_TEXT_FILTER
     "ORDER BY +c.score DESC, c.id DESC LIMIT ?5";
 
 constexpr const char* kItemSql = VOKTER_ITEM_SELECT "WHERE c.id = ?1";

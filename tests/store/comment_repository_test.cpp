@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "store/migrations.hpp"
+#include "store/moderation_repository.hpp"
 
 using namespace vokter;
 using namespace vokter::store;
@@ -109,6 +110,45 @@ TEST_CASE("removed roots with approved replies page in order with the approved r
     const auto [newest, newest_removed] = walk(SortOrder::newest);
     CHECK(newest == std::vector<std::int64_t>{a6, d5, s4, a3, r2, a1});
     CHECK(newest_removed == std::vector<bool>{false, true, true, false, true, false});
+}
+
+TEST_CASE("a thread's approved count follows every way a comment's status changes") {
+    Db d;
+    const auto counted = [&](const std::string& uri) {
+        auto& stmt = d.db.prepare(
+            "SELECT count(*) FROM comments c JOIN threads t ON t.id = c.thread_id "
+            "WHERE t.uri = ?1 AND c.status = 'approved'");
+        stmt.bind(1, uri);
+        stmt.step();
+        const std::int64_t n = stmt.int64(0);
+        const auto kept = find_thread(d.db, uri);
+        REQUIRE(kept);
+        CHECK(kept->approved == n);
+        CHECK(approved_counts(d.db, {uri}).at(0).second == n);
+        CHECK(thread_page(d.db, uri, SortOrder::oldest, 10, std::nullopt).total == n);
+        return n;
+    };
+    const auto a = d.add("/n", "en", kApproved, 1);
+    const auto b = d.add("/n", "to", kPending, 2);
+    d.add("/annen", "tre", kApproved, 3);
+    CHECK(counted("/n") == 1);
+    CHECK(counted("/annen") == 1);
+    CHECK(apply_decision(d.db, b, Decision::approve, "m", "", 10).ok);
+    CHECK(counted("/n") == 2);
+    CHECK(apply_decision(d.db, b, Decision::approve, "m", "", 11).ok);  // no change
+    CHECK(counted("/n") == 2);
+    CHECK(apply_decision(d.db, a, Decision::spam, "m", "", 12).ok);
+    CHECK(counted("/n") == 1);
+    core::Submission edited;
+    edited.body = "endret";
+    CHECK(update_comment(d.db, b, edited, core::Verdict{}, kPending, 13));
+    CHECK(counted("/n") == 0);
+    CHECK(apply_decision(d.db, a, Decision::approve, "m", "", 14).ok);
+    CHECK(counted("/n") == 1);
+    CHECK(tombstone_comment(d.db, a, 15));
+    CHECK(counted("/n") == 0);
+    CHECK(counted("/annen") == 1);
+    CHECK(approved_counts(d.db, {"/finnes-ikke"}).at(0).second == 0);
 }
 
 TEST_CASE("facts for the rules: flood counts, duplicates, known authors") {

@@ -45,14 +45,22 @@ TEST_CASE("the thread page and queue queries use their indexes") {
             text += stmt.text(3) + "\n";
         return text;
     };
-    // The public roots of a thread, and its approved count.
-    CHECK(plan("EXPLAIN QUERY PLAN SELECT id FROM comments WHERE thread_id = 1 AND status = "
-               "'approved' AND parent_id IS NULL AND (created, id) > (0, 0) ORDER BY created, id "
-               "LIMIT 10")
-              .find("comments_thread_queue_created") != std::string::npos);
-    CHECK(plan("EXPLAIN QUERY PLAN SELECT count(*) FROM comments WHERE thread_id = 1 AND status = "
-               "'approved'")
-              .find("COVERING INDEX comments_thread_queue_created") != std::string::npos);
+    // The public roots of a thread: its comments in time order, from the cursor on.
+    {
+        const std::string roots = plan(
+            "EXPLAIN QUERY PLAN SELECT id FROM comments c WHERE thread_id = 1 AND parent_id IS "
+            "NULL AND (created, id) > (0, 0) AND (status = 'approved' OR EXISTS (SELECT 1 FROM "
+            "comments r WHERE r.root_id = c.id AND +r.status = 'approved')) ORDER BY created, "
+            "id LIMIT 10");
+        CHECK(roots.find("comments_thread_created (thread_id=? AND created>?)") !=
+              std::string::npos);
+        CHECK(roots.find("TEMP B-TREE") == std::string::npos);
+    }
+    // A thread's queue by time: through comments_thread, not a whole status across threads.
+    CHECK(plan("EXPLAIN QUERY PLAN SELECT id FROM comments c WHERE +c.status = 'pending' AND "
+               "c.thread_id = 1 AND (c.created, c.id) < (9, 9) ORDER BY c.created DESC, c.id "
+               "DESC LIMIT 51")
+              .find("comments_thread_created (thread_id=? AND created<?)") != std::string::npos);
     // Replies are probed through comments_root, never by walking every approved comment (which
     // SQLite picks without statistics when the status term may use an index).
     CHECK(plan("EXPLAIN QUERY PLAN SELECT id FROM comments c WHERE thread_id = 1 AND status IN "
@@ -69,10 +77,10 @@ TEST_CASE("the thread page and queue queries use their indexes") {
     }
     // Approved comments of a thread by score: through the thread's index, never by walking
     // every approved comment in score order (what SQLite picks without the unary pluses).
-    CHECK(plan("EXPLAIN QUERY PLAN SELECT id FROM comments c WHERE c.status = 'approved' AND "
+    CHECK(plan("EXPLAIN QUERY PLAN SELECT id FROM comments c WHERE +c.status = 'approved' AND "
                "c.thread_id = 1 AND (+c.score, c.id) < (5.0, 9) ORDER BY +c.score DESC, c.id "
                "DESC LIMIT 51")
-              .find("comments_thread_queue_created") != std::string::npos);
+              .find("comments_thread_created (thread_id=?)") != std::string::npos);
     // Both facts about an author come from one index, without a sort or a table scan.
     CHECK(plan("EXPLAIN QUERY PLAN SELECT 1 FROM comments WHERE email = 'a' AND email <> '' AND "
                "status IN ('approved', 'pending', 'spam', 'rejected', 'deleted') AND created >= 5")
@@ -80,6 +88,12 @@ TEST_CASE("the thread page and queue queries use their indexes") {
     CHECK(plan("EXPLAIN QUERY PLAN SELECT 1 FROM comments WHERE email = 'a' AND email <> '' AND "
                "status = 'approved'")
               .find("COVERING INDEX comments_email") != std::string::npos);
+    // The resubmission check on every post: by the body's fingerprint, not the thread's comments.
+    CHECK(plan("EXPLAIN QUERY PLAN SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id "
+               "= +c.thread_id WHERE c.body_fingerprint = 1 AND c.created >= 2 AND t.uri = 'x' "
+               "AND (c.ip = 'i' OR c.email = 'e'))")
+              .find("comments_fingerprint (body_fingerprint=? AND created>?)") !=
+          std::string::npos);
     CHECK(plan("EXPLAIN QUERY PLAN SELECT count(*) FROM comments WHERE ip = '1' AND created >= 5")
               .find("comments_ip_created") != std::string::npos);
     CHECK(

@@ -351,7 +351,7 @@ int main(int argc, char** argv) {
     const std::vector<std::int64_t> set_a(candidates.begin(), candidates.begin() + 500);
     const std::vector<std::int64_t> set_b(candidates.begin() + 500, candidates.end());
     std::vector<double> ms;
-    for (int round = 0; round < 12; ++round) {
+    for (int round = 0; round < 20; ++round) {
         const nlohmann::json body = {{"ids", set_a}, {"action", round % 2 ? "spam" : "approve"}};
         const auto started = Clock::now();
         const auto res =
@@ -365,7 +365,7 @@ int main(int argc, char** argv) {
     report("bulk decision on 500 ids (one durable transaction)", summarise(ms), 50);
     // The same in the store alone, to tell SQL and fsync time from HTTP and JSON time.
     std::vector<double> store_ms;
-    for (int round = 0; round < 12; ++round) {
+    for (int round = 0; round < 20; ++round) {
         const auto decision = round % 2 ? store::Decision::spam : store::Decision::approve;
         const auto started = Clock::now();
         store.writer().run([&](store::Connection& db) {

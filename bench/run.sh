@@ -122,6 +122,13 @@ MEMORY_RESULT=$(grep '^RESULT' "$WORK/memory-wrk.log" | sed 's/^RESULT //')
 STORED=$(curl -s "http://127.0.0.1:$VOKTER_PORT/metrics" | awk '/^vokter_comments_total/ { n += $2 } END { print n }')
 COMMITS=$(curl -s "http://127.0.0.1:$VOKTER_PORT/metrics" | awk '/^vokter_store_commits_total/ { print $2 }')
 
+# The servers are done: stop them and let the kernel write their dirty pages out, so that the
+# micro-benchmarks and the fsync-bound storage figures below run on a quiet machine.
+for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+for pid in "${PIDS[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
+PIDS=()
+sync
+
 MICRO=""
 if [ -x "$BUILD/bench/evaluate_bench" ]; then
     if [ $SMOKE = 1 ]; then

@@ -30,9 +30,10 @@ Writer::~Writer() {
 
 int Writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
     auto& writer = *static_cast<Writer*>(self);
+    (void)db;
+    (void)name;
     if (pages >= writer.checkpoints_.inline_pages) {
-        // Complete the checkpoint here, between transactions, so the next one restarts the WAL.
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        writer.inline_checkpoint_due_ = true;  // done by loop() once this batch is answered
     } else if (pages >= writer.checkpoints_.background_pages) {
         {
             std::lock_guard lock(writer.checkpoint_mutex_);
@@ -104,6 +105,13 @@ void Writer::loop() {
             }
         }
         run_batch(batch);
+        if (inline_checkpoint_due_) {
+            // Between transactions, after the batch that filled the WAL has been answered:
+            // complete the checkpoint, so that the next transaction starts the WAL afresh.
+            inline_checkpoint_due_ = false;
+            sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                      nullptr);
+        }
     }
 }
 

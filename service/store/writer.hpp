@@ -13,8 +13,9 @@
 // the checkpointer once the WAL holds CheckpointPolicy::background_pages pages. Under steady load
 // a checkpoint running beside the writer never catches up with it, and SQLite starts the WAL
 // afresh only after a complete one: so once the WAL reaches inline_pages the writer finishes the
-// checkpoint itself, right after a commit (the background one has copied most pages by then).
-// That bounds the WAL file; a decision on 500 ids no longer waits for its ~15 MB to be copied.
+// checkpoint itself, between two batches and after answering the one that filled the WAL (the
+// background one has copied most pages by then). That bounds the WAL file, and no commit's answer
+// waits for a checkpoint.
 
 #include <atomic>
 #include <condition_variable>
@@ -94,6 +95,7 @@ class Writer {
     std::condition_variable checkpoint_wake_;
     bool checkpoint_due_ = false;
     bool checkpoint_stopping_ = false;
+    bool inline_checkpoint_due_ = false;  // the writer thread's own
     std::thread checkpointer_;
     std::thread thread_;
 };

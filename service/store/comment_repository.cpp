@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <functional>
-#include <iterator>
 #include <map>
-#include <utility>
 
 #include "core/text.hpp"
 

@@ -37,7 +37,7 @@ namespace {
 // across every thread instead). A thread's queue by score has two statements (see below).
 constexpr const char* kQueueSql[3][2] = {
     {VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_SCORE VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE,
-     nullptr},
+     nullptr},  // a thread by score: kThreadQueueByScore* below, by status
     {VOKTER_ITEM_SELECT
      "WHERE c.status = ?1" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER VOKTER_ORDER_NEWEST,
      VOKTER_ITEM_SELECT

@@ -317,31 +317,14 @@ std::vector<DecisionOutcome> apply_decisions(Connection& db, const std::vector<s
 
 std::vector<StoredComment> recent_comments(Connection& db, int limit) {
     static constexpr const char* kRecent =
-        "SELECT c.id, t.uri, c.parent_id, c.name, c.email, c.website, c.body, c.ip, "
-        "c.user_agent, c.referrer, c.status, c.score, c.ruleset_version, c.created "
-        "FROM comments c JOIN threads t ON t.id = c.thread_id "
+        "SELECT " VOKTER_STORED_COMMENT_COLUMNS
+        " FROM comments c JOIN threads t ON t.id = c.thread_id "
         "WHERE c.status <> 'deleted' ORDER BY c.created DESC, c.id DESC LIMIT ?1";
     auto& stmt = db.prepare(kRecent);
     stmt.bind(1, limit);
     std::vector<StoredComment> comments;
-    while (stmt.step()) {
-        StoredComment c;
-        c.id = stmt.int64(0);
-        c.thread = stmt.text(1);
-        c.parent = optional_int(stmt, 2);
-        c.name = stmt.text(3);
-        c.email = stmt.text(4);
-        c.website = stmt.text(5);
-        c.body = stmt.text(6);
-        c.ip = stmt.text(7);
-        c.user_agent = stmt.text(8);
-        c.referrer = stmt.text(9);
-        c.status = stmt.text(10);
-        c.score = stmt.real(11);
-        c.ruleset_version = stmt.text(12);
-        c.created = stmt.int64(13);
-        comments.push_back(std::move(c));
-    }
+    while (stmt.step())
+        comments.push_back(read_stored_comment(stmt));
     return comments;
 }
 

@@ -34,6 +34,10 @@ int Writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) 
     (void)name;
     if (pages >= writer.checkpoints_.inline_pages) {
         writer.inline_checkpoint_due_ = true;  // done by loop() once this batch is answered
+        // No further pass of the checkpointer: it would make the writer's attempt give up
+        // (SQLITE_BUSY) again and again while the WAL grows.
+        std::lock_guard lock(writer.checkpoint_mutex_);
+        writer.checkpoint_due_ = false;
     } else if (pages >= writer.checkpoints_.background_pages) {
         {
             std::lock_guard lock(writer.checkpoint_mutex_);

@@ -183,11 +183,12 @@ TEST_CASE("under steady writes from many threads the WAL file stays bounded") {
         for (auto& thread : threads)
             thread.join();
         // 960 rows of 3 pages each: ~3,000 pages went through a WAL that restarts once it holds
-        // inline_pages. The writer's checkpoint can find the checkpointer's running and try
-        // again at the next commit, so allow twice that, plus one batch of 128 jobs.
+        // inline_pages; without that it would hold them all. The writer's checkpoint can find a
+        // pass of the checkpointer running and try again after the next batch (on a loaded
+        // machine, a few times), so allow four times inline_pages, plus one batch of 128 jobs.
         const auto frame = 4096 + 24;
         CHECK(std::filesystem::file_size(path + "-wal") <
-              (2 * policy.inline_pages + 128 * 3) * frame);
+              (4 * policy.inline_pages + 128 * 3) * frame);
     }
     Connection db(path, Durability::normal);
     auto& count = db.prepare("SELECT count(*) FROM b");

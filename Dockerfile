@@ -7,7 +7,7 @@
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev \
+      cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev libicu-dev libcld2-dev nlohmann-json3-dev \
       doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -26,7 +26,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcpp-httplib0.11 libsqlite3-0 libre2-9 libtomlplusplus3 libssl3 \
+      libcpp-httplib0.11 libsqlite3-0 libre2-9 libicu72 libcld2-0 libtomlplusplus3 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin vokter \
  && mkdir -p /data && chown vokter:vokter /data

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
-       doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev)
+       doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev libicu-dev libcld2-dev)
 bench=(libbenchmark-dev wrk curl)
 browser=(chromium nodejs npm)
 akismet=(nodejs)  # plus npm when nodejs does not bring it (NodeSource builds do)

@@ -8,6 +8,7 @@
 #include "app/api_key_cli.hpp"
 #include "app/config.hpp"
 #include "app/healthcheck.hpp"
+#include "app/learn_cli.hpp"
 #include "app/moderator_cli.hpp"
 #include "app/rules_cli.hpp"
 #include "app/serve.hpp"
@@ -49,10 +50,13 @@ std::optional<Config> config_or_report(const std::string& file,
     return std::nullopt;
 }
 
-// Opens the store for a one-off command; prints why when it cannot.
-std::unique_ptr<store::Store> open_store(const Config& config, int& exit_code) {
+// Opens the store for a one-off command; prints why when it cannot. `classifier`: load the
+// classifier and run its trainer (only commands that learn need it).
+std::unique_ptr<store::Store> open_store(const Config& config, int& exit_code, bool classifier) {
     try {
-        return std::make_unique<store::Store>(store_options(config));
+        store::StoreOptions options = store_options(config);
+        options.classifier = classifier;
+        return std::make_unique<store::Store>(options);
     } catch (const store::SchemaTooNew& e) {
         std::cerr << "vokter: " << config.db << ": " << e.what() << "\n";
         exit_code = 3;
@@ -77,11 +81,11 @@ int run_cli(int argc, char** argv) {
     std::map<std::string, std::string> given;
     // For one-off commands on the database: loads the config, opens the store and runs `run`
     // on it, whose result is the exit code; reports a bad config or database itself.
-    const auto with_store = [&](auto run) {
-        return [&, run] {
+    const auto with_store = [&](auto run, bool classifier = false) {
+        return [&, run, classifier] {
             auto config = config_or_report(config_file, given);
             if (!config) return void(exit_code = 1);
-            if (auto store = open_store(*config, exit_code)) exit_code = run(*store);
+            if (auto store = open_store(*config, exit_code, classifier)) exit_code = run(*store);
         };
     };
 
@@ -139,6 +143,15 @@ int run_cli(int argc, char** argv) {
         std::cerr << "vokter: no thread " << thread_uri << "\n";
         return 1;
     }));
+
+    LearnOptions learn;
+    auto* learn_cmd = app.add_subcommand(
+        "learn", "Teach the classifier labelled comments from CSV files (as rules backtest reads)");
+    add_config_flags(*learn_cmd, config_file, given);
+    learn_cmd->add_option("--csv", learn.csv_files, "Labelled CSV file (repeatable)")->required();
+    add_labelled_csv_flags(*learn_cmd, learn.csv);
+    learn_cmd->callback(with_store(
+        [&](store::Store& store) { return run_learn(store, learn, std::cout, std::cerr); }, true));
 
     auto* health_cmd =
         app.add_subcommand("healthcheck", "Exit 0 when the configured service answers /healthz");

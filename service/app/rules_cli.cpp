@@ -1,5 +1,7 @@
 #include "app/rules_cli.hpp"
 
+#include "app/learning_backtest.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -54,22 +56,6 @@ const std::string& describe(const core::Ruleset& rs, const std::string& id) {
         if (r.id == id) return r.description;
     }
     return empty;
-}
-
-std::string lower_ascii(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    }
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\r'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\r'))
-        text.remove_suffix(1);
-    return std::string(text);
 }
 
 }  // namespace
@@ -200,114 +186,6 @@ Result<std::pair<core::Submission, core::Context>> parse_test_comment(const std:
     return std::make_pair(std::move(s), c);
 }
 
-std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-    std::string field;
-    bool quoted = false;
-    bool any = false;  // the current row has content
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < text.size() && text[i + 1] == '"') {
-                    field += '"';
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field += c;
-            }
-            continue;
-        }
-        if (c == '"') {
-            quoted = true;
-            any = true;
-        } else if (c == ',') {
-            row.push_back(std::move(field));
-            field.clear();
-            any = true;
-        } else if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-            if (any || !field.empty()) {
-                row.push_back(std::move(field));
-                rows.push_back(std::move(row));
-            }
-            row.clear();
-            field.clear();
-            any = false;
-        } else {
-            field += c;
-            any = true;
-        }
-    }
-    if (any || !field.empty()) {
-        row.push_back(std::move(field));
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
-
-std::string clean_exported_text(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();) {
-        if (text.compare(i, 3, "\xEF\xBB\xBF") == 0) {  // U+FEFF
-            i += 3;
-            continue;
-        }
-        if (text[i] == '<') {
-            const auto close = text.find('>', i);
-            if (close != std::string_view::npos) {
-                std::string tag = lower_ascii(text.substr(i, close - i + 1));
-                tag.erase(std::remove(tag.begin(), tag.end(), ' '), tag.end());
-                if (tag == "<br>" || tag == "<br/>") {
-                    out += '\n';
-                    i = close + 1;
-                    continue;
-                }
-            }
-        }
-        if (text[i] == '&') {
-            const auto semi = text.find(';', i);
-            if (semi != std::string_view::npos && semi - i <= 10) {
-                const std::string_view entity = text.substr(i + 1, semi - i - 1);
-                std::optional<std::uint32_t> cp;
-                if (entity == "amp")
-                    cp = '&';
-                else if (entity == "lt")
-                    cp = '<';
-                else if (entity == "gt")
-                    cp = '>';
-                else if (entity == "quot")
-                    cp = '"';
-                else if (entity == "apos")
-                    cp = '\'';
-                else if (entity == "nbsp")
-                    cp = ' ';
-                else if (entity.size() > 1 && entity[0] == '#') {
-                    const bool hex = entity[1] == 'x' || entity[1] == 'X';
-                    const std::string digits(entity.substr(hex ? 2 : 1));
-                    if (!digits.empty() &&
-                        digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") ==
-                            std::string::npos) {
-                        cp = static_cast<std::uint32_t>(std::stoul(digits, nullptr, hex ? 16 : 10));
-                    }
-                }
-                if (cp) {
-                    if (*cp != 0xFEFF) core::append_utf8(out, static_cast<char32_t>(*cp));
-                    i = semi + 1;
-                    continue;
-                }
-            }
-        }
-        out += text[i++];
-    }
-    return out;
-}
-
 int run_rules_backtest(const std::string& path, const BacktestOptions& options, std::ostream& out,
                        std::ostream& err) {
     auto loaded = load_rules_file(path);
@@ -335,65 +213,30 @@ int run_rules_backtest(const std::string& path, const BacktestOptions& options, 
     std::ostringstream misses;
 
     for (const std::string& file : options.csv_files) {
-        auto text = read_text_file(file);
-        if (!text) {
-            print_errors(text.errors(), err);
+        auto corpus = read_labelled_csv(file, options.csv);
+        if (!corpus) {
+            print_errors(corpus.errors(), err);
             return 1;
         }
-        const auto rows = parse_csv(text.value());
-        if (rows.empty()) {
-            err << file << ": no header row\n";
-            return 1;
-        }
-        const std::vector<std::string>& header = rows[0];
-        const auto column = [&](const std::string& name) -> std::optional<std::size_t> {
-            for (std::size_t i = 0; i < header.size(); ++i) {
-                if (trim(header[i]) == name) return i;
-            }
-            return std::nullopt;
-        };
-        const auto body_col = column(options.body_column);
-        if (!body_col) {
-            err << file << ": no column named " << options.body_column << " (see --body-column)\n";
-            return 1;
-        }
-        std::optional<std::size_t> name_col;
-        if (!options.name_column.empty()) name_col = column(options.name_column);
-        std::size_t label_col = header.size() - 1;
-        if (!options.label_column.empty()) {
-            const auto found = column(options.label_column);
-            if (!found) {
-                err << file << ": no column named " << options.label_column
-                    << " (see --label-column)\n";
-                return 1;
-            }
-            label_col = *found;
-        }
-        for (std::size_t r = 1; r < rows.size(); ++r) {
-            const std::vector<std::string>& row = rows[r];
-            if (row.size() <= std::max(*body_col, label_col)) {
-                err << file << ": row " << r + 1 << " has " << row.size() << " columns, skipped\n";
-                continue;
-            }
-            const bool spam = trim(row[label_col]) == options.spam_label;
-            core::Submission s;
-            s.body = clean_exported_text(row[*body_col]);
-            if (name_col && *name_col < row.size()) s.name = clean_exported_text(row[*name_col]);
+        for (const LabelledComment& comment : corpus.value()) {
+            const bool is_spam = comment.spam;
+            const core::Submission& s = comment.submission;
             const core::Verdict v = core::evaluate(rs, s, context, now);
             auto& cell = by_action[static_cast<std::size_t>(v.action)];
-            (spam ? cell.spam : cell.ham) += 1;
-            (spam ? total_spam : total_ham) += 1;
+            (is_spam ? cell.spam : cell.ham) += 1;
+            (is_spam ? total_spam : total_ham) += 1;
             for (const core::Hit& hit : v.hits)
-                (spam ? rule_hits[hit.rule].spam : rule_hits[hit.rule].ham) += 1;
+                (is_spam ? rule_hits[hit.rule].spam : rule_hits[hit.rule].ham) += 1;
             const bool missed =
-                spam ? v.action == core::Action::approve : v.action != core::Action::approve;
+                is_spam ? v.action == core::Action::approve : v.action != core::Action::approve;
             if (options.show_misses && missed) {
-                misses << (spam ? "spam approved"
-                                : (v.action == core::Action::spam ? "ham as SPAM" : "ham held"))
+                misses << comment.source << ':' << comment.line << ' '
+                       << (is_spam ? "spam approved"
+                                   : (v.action == core::Action::spam ? "ham as SPAM" : "ham held"))
                        << " " << format_score(v.score) << " ";
                 for (const core::Hit& hit : v.hits)
                     misses << hit.rule << ' ';
-                std::string body = s.body.substr(0, 160);
+                std::string body(core::truncate_utf8(s.body, 160));
                 std::replace(body.begin(), body.end(), '\n', ' ');
                 misses << "| " << body << "\n";
             }
@@ -453,6 +296,7 @@ void add_rules_commands(CLI::App& app) {
         bool no_form_token = false;
         core::Context context;
         BacktestOptions backtest;
+        LearningBacktestOptions learning;
     };
     auto state = std::make_shared<State>();
 
@@ -472,6 +316,7 @@ void add_rules_commands(CLI::App& app) {
     test->add_option("--email", state->submission.email, "Author e-mail");
     test->add_option("--website", state->submission.website, "Author website");
     test->add_option("--thread", state->submission.thread, "Page URI");
+    test->add_option("--title", state->submission.title, "Page title");
     test->add_option("--ip", state->submission.ip, "Client IP");
     test->add_option("--user-agent", state->submission.user_agent, "Client User-Agent");
     test->add_option("--honeypot", state->submission.honeypot, "Hidden form field value");
@@ -515,21 +360,50 @@ void add_rules_commands(CLI::App& app) {
                          "Rule file (omit or - for the embedded default)");
     backtest->add_option("--csv", state->backtest.csv_files, "Labelled CSV file (repeatable)")
         ->required();
-    backtest->add_option("--body-column", state->backtest.body_column, "Column of the comment text")
+    LabelledCsvOptions& csv = state->backtest.csv;
+    const auto column = [&](const char* flag, std::string& target, const char* what) {
+        backtest->add_option(flag, target,
+                             std::string("Column of the ") + what +
+                                 " (default: recognised from the header; - for none)");
+    };
+    column("--body-column", csv.body_column, "comment text");
+    column("--name-column", csv.name_column, "author name");
+    column("--email-column", csv.email_column, "author e-mail");
+    column("--website-column", csv.website_column, "author website");
+    column("--title-column", csv.title_column, "post title");
+    column("--date-column", csv.date_column, "date (ISO 8601)");
+    column("--label-column", csv.label_column, "label (default: recognised, else the last column)");
+    backtest
+        ->add_option("--spam-label", csv.spam_labels,
+                     "Label meaning spam, any case (repeatable; default 1 and spam)")
         ->capture_default_str();
     backtest
-        ->add_option("--name-column", state->backtest.name_column,
-                     "Column of the author name (\"\" for none)")
-        ->capture_default_str();
-    backtest->add_option("--label-column", state->backtest.label_column,
-                         "Column of the label (default: the last column)");
-    backtest->add_option("--spam-label", state->backtest.spam_label, "Label value meaning spam")
+        ->add_option("--ham-label", csv.ham_labels,
+                     "Label meaning ham, any case (repeatable; default 0 and ham)")
         ->capture_default_str();
     backtest->add_flag("--show-misses", state->backtest.show_misses,
                        "List spam that was approved and ham that was held or filed as spam");
+    backtest->add_option("--learn", state->learning.learn_files,
+                         "Teach the classifier this labelled file first, then score --csv "
+                         "(repeatable; see learning_backtest.hpp)");
+    backtest->add_flag("--online", state->learning.online,
+                       "Score the --csv comments in date order, learning each label after it "
+                       "is scored (a moderator correcting every verdict)");
     backtest->callback([state] {
-        const int code =
-            run_rules_backtest(state->backtest_file, state->backtest, std::cout, std::cerr);
+        int code = 0;
+        if (state->learning.online || !state->learning.learn_files.empty()) {
+            state->learning.csv_files = state->backtest.csv_files;
+            state->learning.csv = state->backtest.csv;
+            state->learning.show_misses = state->backtest.show_misses;
+            auto rules = load_rules_file(state->backtest_file);
+            if (!rules) {
+                print_errors(rules.errors(), std::cerr);
+                throw CLI::RuntimeError(1);
+            }
+            code = run_learning_backtest(*rules.value(), state->learning, std::cout, std::cerr);
+        } else {
+            code = run_rules_backtest(state->backtest_file, state->backtest, std::cout, std::cerr);
+        }
         if (code != 0) throw CLI::RuntimeError(code);
     });
 }

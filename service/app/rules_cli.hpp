@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/labelled_csv.hpp"
 #include "core/context.hpp"
 #include "core/rule_set.hpp"
 #include "core/submission.hpp"
@@ -51,26 +52,16 @@ Result<std::pair<core::Submission, core::Context>> parse_test_comment(const std:
 
 struct BacktestOptions {
     std::vector<std::string> csv_files;
-    std::string body_column = "CONTENT";  // header name of the comment text
-    std::string name_column = "AUTHOR";   // header name of the author name; "" for none
-    std::string label_column;             // header name of the label; "" = the last column
-    std::string spam_label = "1";         // label value meaning spam; anything else is ham
-    bool show_misses = false;             // also list spam approved and ham held or filed
+    LabelledCsvOptions csv;    // how every file is read: columns, labels (see labelled_csv.hpp)
+    bool show_misses = false;  // also list spam approved and ham held or filed, with file:line
 };
 
 // `rules backtest FILE --csv X.csv …`: runs every labelled comment through the rules (empty
 // context, a form token shown an hour earlier) and prints a confusion table — spam filed as spam,
 // spam held, ham held, ham filed as spam — and per-rule hit frequencies (hits on spam, on ham,
-// precision). Returns 0, or 1 when the rules or a CSV file cannot be read.
+// precision). Returns 0, or 1 when the rules or a CSV file cannot be read (every error of the
+// first bad file is printed as "file:line: message [code]").
 int run_rules_backtest(const std::string& path, const BacktestOptions& options, std::ostream& out,
                        std::ostream& err);
-
-// One parsed CSV record per row (RFC 4180: quoted fields may hold commas, quotes as "" and
-// newlines); a leading UTF-8 byte order mark is dropped. Exposed for tests.
-std::vector<std::vector<std::string>> parse_csv(std::string_view text);
-
-// Turns a comment from an HTML-escaped export into plain text: <br> tags become newlines,
-// entities (&amp; &lt; &gt; &quot; &#39; &nbsp; &#NNN; &#xHH;) are decoded, U+FEFF is removed.
-std::string clean_exported_text(std::string_view text);
 
 }  // namespace vokter::app

@@ -3,7 +3,10 @@
 // The store gathers them; the rule engine only reads them, so evaluation stays pure.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+
+#include "core/classifier/model.hpp"
 
 namespace vokter::core {
 
@@ -26,6 +29,9 @@ struct Context {
     // When the comment form was rendered, from a form token whose signature was verified;
     // empty when the submission carried no valid token.
     std::optional<std::int64_t> form_rendered_at;
+    // The classifier's model in force when the comment arrived; null when nothing was learned
+    // (the classifier heuristic then adds nothing).
+    ModelPtr classifier;
 };
 
 }  // namespace vokter::core

@@ -4,6 +4,7 @@
 
 #include "core/compiled_rules.hpp"
 #include "core/links.hpp"
+#include "core/normalise.hpp"
 #include "core/utf8_scan.hpp"
 
 namespace vokter::core {
@@ -17,6 +18,22 @@ std::string excerpt(std::string_view match) {
     std::string out(cut);
     if (cut.size() < match.size()) out += "…";
     return out;
+}
+
+// The text regex rules see of a field: the normalised copy of the fields people write words in
+// (body, name, website), the field as sent otherwise.
+std::string_view rule_text(const Submission& submission, const NormalisedSubmission& normalised,
+                           Field field) {
+    switch (field) {
+        case Field::body:
+            return normalised.body.text;
+        case Field::name:
+            return normalised.name.text;
+        case Field::website:
+            return normalised.website.text;
+        default:
+            return field_text(submission, field);
+    }
 }
 
 // Collects regex hits, each rule at most once (on the first field, in field order, it matches).
@@ -80,6 +97,7 @@ Verdict evaluate(const Ruleset& ruleset, const Submission& submission, const Con
     verdict.ruleset_version = ruleset.version();
     const CompiledRules& compiled = ruleset.compiled();
 
+    const NormalisedSubmission normalised = normalise_submission(submission);
     std::vector<Link> links;
     if (compiled.needs_links) links = find_links(submission.body);
 
@@ -92,12 +110,12 @@ Verdict evaluate(const Ruleset& ruleset, const Submission& submission, const Con
             for (const Link& link : links)
                 matcher.match(field_matcher, field, link.text);
         } else {
-            matcher.match(field_matcher, field, field_text(submission, field));
+            matcher.match(field_matcher, field, rule_text(submission, normalised, field));
         }
     }
 
     std::vector<std::optional<Action>>& actions = matcher.actions_;
-    const HeuristicInput input{submission, context, links, now};
+    const HeuristicInput input{submission, normalised, context, links, now};
     std::string detail;
     for (const Heuristic& h : compiled.heuristics) {
         detail.clear();

@@ -5,13 +5,14 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/language.hpp"
 #include "core/text.hpp"
 
 namespace vokter::core {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, HeuristicKind>, 14> kKinds = {{
+constexpr std::array<std::pair<std::string_view, HeuristicKind>, 18> kKinds = {{
     {"link_count", HeuristicKind::link_count},
     {"url_or_email_in_name", HeuristicKind::url_or_email_in_name},
     {"caps_ratio", HeuristicKind::caps_ratio},
@@ -26,6 +27,10 @@ constexpr std::array<std::pair<std::string_view, HeuristicKind>, 14> kKinds = {{
     {"disposable_email", HeuristicKind::disposable_email},
     {"script_mix", HeuristicKind::script_mix},
     {"known_author", HeuristicKind::known_author},
+    {"language", HeuristicKind::language},
+    {"keyword_name", HeuristicKind::keyword_name},
+    {"generic_praise", HeuristicKind::generic_praise},
+    {"classifier", HeuristicKind::classifier},
 }};
 
 constexpr std::array<std::pair<std::string_view, Script>, 12> kScripts = {{
@@ -48,16 +53,17 @@ bool is_space(char32_t cp) {
            cp == 0xA0 || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x3000;
 }
 
-// Letters and digits make words; everything else separates them.
-bool is_word_char(char32_t cp) {
-    return (cp >= '0' && cp <= '9') || script_of(cp) != Script::other;
-}
-
-char32_t fold(char32_t cp) {
-    if (cp >= 'A' && cp <= 'Z') return cp + 32;
-    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
-    if (cp >= 0x410 && cp <= 0x42F) return cp + 32;
-    return cp;
+// The longest run of one word in a row among the words of folded text (see words()).
+std::int64_t longest_folded_word_repeat(std::string_view folded) {
+    std::int64_t best = 0;
+    std::int64_t run = 0;
+    std::string_view prev;
+    for (const std::string_view word : words(folded)) {
+        run = word == prev ? run + 1 : 1;
+        best = std::max(best, run);
+        prev = word;
+    }
+    return best;
 }
 
 std::string format_ratio(double value) {
@@ -162,38 +168,110 @@ std::int64_t longest_char_run(std::string_view text) {
 }
 
 std::int64_t longest_word_repeat(std::string_view text) {
-    // Words are compared code point by code point after folding, as views into `text`.
-    const auto same_word = [](std::string_view a, std::string_view b) {
-        std::size_t i = 0, j = 0;
-        while (i < a.size() && j < b.size()) {
-            if (fold(next_code_point(a, i)) != fold(next_code_point(b, j))) return false;
-        }
-        return i == a.size() && j == b.size();
-    };
-    std::int64_t best = 0;
-    std::int64_t run = 0;
-    std::string_view prev;
-    std::size_t start = std::string_view::npos;
-    const auto finish_word = [&](std::size_t end) {
-        if (start == std::string_view::npos) return;
-        const std::string_view word = text.substr(start, end - start);
-        run = (!prev.empty() && same_word(word, prev)) ? run + 1 : 1;
-        if (run > best) best = run;
-        prev = word;
-        start = std::string_view::npos;
-    };
+    return longest_folded_word_repeat(normalise(text).folded);
+}
+
+// --- Helpers of the language, keyword_name and generic_praise heuristics ----------------------
+namespace {
+
+std::int64_t count_letters(std::string_view text) {
+    std::int64_t letters = 0;
     for (std::size_t i = 0; i < text.size();) {
-        const std::size_t at = i;
-        const char32_t cp = next_code_point(text, i);
-        if (is_word_char(cp)) {
-            if (start == std::string_view::npos) start = at;
-        } else {
-            finish_word(at);
+        if (script_of(next_code_point(text, i)) != Script::other) ++letters;
+    }
+    return letters;
+}
+
+// `body` with the text of each of its links (views into it) blanked out, so that host names and
+// paths do not count as words of a language.
+std::string without_links(std::string_view body, std::span<const Link> links) {
+    std::string out(body);
+    for (const Link& link : links) {
+        if (link.text.data() < body.data() ||
+            link.text.data() + link.text.size() > body.data() + body.size())
+            continue;
+        const auto at = static_cast<std::size_t>(link.text.data() - body.data());
+        out.replace(at, link.text.size(), link.text.size(), ' ');
+    }
+    return out;
+}
+
+// True when the name's words, joined, spell one label of the website's host (hyphens ignored,
+// the top-level domain left out): "Best Car To Buy" and www.best-car-to-buy.example.
+bool name_spells_host(std::span<const std::string_view> name_words, std::string_view website) {
+    std::string joined;
+    for (const std::string_view word : name_words) {
+        for (const char c : word) {
+            if (c != '-' && c != '\'') joined += c;
         }
     }
-    finish_word(text.size());
-    return best;
+    if (joined.size() < 4) return false;
+    const std::string host = ascii_lower(website_host(website));
+    std::string_view rest = host;
+    const std::size_t tld = rest.rfind('.');
+    if (tld == std::string_view::npos) return false;
+    rest = rest.substr(0, tld);
+    while (!rest.empty()) {
+        const std::size_t dot = rest.find('.');
+        std::string label(rest.substr(0, dot));
+        label.erase(std::remove(label.begin(), label.end(), '-'), label.end());
+        if (label == joined) return true;
+        if (dot == std::string_view::npos) break;
+        rest.remove_prefix(dot + 1);
+    }
+    return false;
 }
+
+// Words that say nothing about a post's topic: English and Norwegian function words of three or
+// more letters, sorted by bytes (binary_search).
+constexpr std::array<std::string_view, 124> kStopWords = {{
+    "about", "after", "all",     "alle",    "also",  "and",   "any",   "are",   "bare",  "been",
+    "ble",   "blir",  "but",     "can",     "could", "den",   "denne", "der",   "deres", "det",
+    "dette", "did",   "din",     "dine",    "disse", "ditt",  "does",  "eller", "ene",   "enn",
+    "ett",   "etter", "for",     "fra",     "from",  "get",   "got",   "had",   "han",   "har",
+    "has",   "have",  "her",     "here",    "hers",  "him",   "his",   "how",   "hun",   "hva",
+    "hvem",  "hvor",  "hvordan", "hvorfor", "ikke",  "into",  "its",   "jeg",   "just",  "kan",
+    "man",   "med",   "meg",     "men",     "mer",   "min",   "mine",  "mitt",  "more",  "most",
+    "much",  "mye",   "nei",     "noe",     "noen",  "not",   "now",   "når",   "også",  "one",
+    "only",  "our",   "out",     "over",    "seg",   "she",   "sin",   "sine",  "sitt",  "skal",
+    "som",   "such",  "than",    "that",    "the",   "their", "them",  "then",  "there", "these",
+    "they",  "this",  "those",   "til",     "under", "var",   "very",  "vil",   "vår",   "være",
+    "vært",  "was",   "were",    "what",    "when",  "where", "which", "who",   "why",   "will",
+    "with",  "would", "you",     "your",
+}};
+static_assert(std::is_sorted(kStopWords.begin(), kStopWords.end()));
+
+// Words of a topic: at least three letters, not a stop word.
+bool is_content_word(std::string_view word) {
+    if (count_code_points(word) < 3) return false;
+    return !std::binary_search(kStopWords.begin(), kStopWords.end(), word);
+}
+
+// Two words share a stem when they are equal, when the shorter has four or more characters and
+// begins the longer ("design" and "designs", "oppskrift" and "oppskriften"), or when it has five
+// or more and appears inside the longer, as in a compound ("punkt" and "læringspunkter").
+bool share_stem(std::string_view a, std::string_view b) {
+    if (a.size() > b.size()) std::swap(a, b);
+    if (a == b) return true;
+    const std::size_t length = count_code_points(a);
+    return (length >= 4 && b.starts_with(a)) ||
+           (length >= 5 && b.find(a) != std::string_view::npos);
+}
+
+// The words of the thread's last path segment ("/blogg/fem-laeringspunkter/" -> fem,
+// laeringspunkter), folded.
+NormalisedText thread_slug(std::string_view thread) {
+    thread = thread.substr(0, thread.find_first_of("?#"));
+    while (!thread.empty() && thread.back() == '/')
+        thread.remove_suffix(1);
+    std::string slug(thread.substr(thread.rfind('/') + 1));
+    for (char& c : slug) {
+        if (c == '-' || c == '_' || c == '.' || c == '+') c = ' ';
+    }
+    return normalise(slug);
+}
+
+}  // namespace
 
 std::optional<double> run_heuristic(const Heuristic& h, const HeuristicInput& in,
                                     std::string& detail) {
@@ -227,7 +305,7 @@ std::optional<double> run_heuristic(const Heuristic& h, const HeuristicInput& in
             return h.score;
         }
         case HeuristicKind::repeated_words: {
-            const std::int64_t run = longest_word_repeat(s.body);
+            const std::int64_t run = longest_folded_word_repeat(in.normalised.body.folded);
             if (run < h.min_repeats) return std::nullopt;
             detail = "same word " + std::to_string(run) + " times in a row";
             return h.score;
@@ -302,6 +380,66 @@ std::optional<double> run_heuristic(const Heuristic& h, const HeuristicInput& in
         case HeuristicKind::known_author: {
             if (c.author_approved < h.min_approved) return std::nullopt;
             detail = std::to_string(c.author_approved) + " approved comments";
+            return h.score;
+        }
+        case HeuristicKind::language: {
+            const std::string text = without_links(s.body, in.links);
+            if (count_letters(text) < h.min_letters) return std::nullopt;
+            const LanguageGuess guess = detect_language(text);
+            if (!guess.reliable || guess.code == "un" ||
+                std::binary_search(h.languages.begin(), h.languages.end(), guess.code))
+                return std::nullopt;
+            detail =
+                "language " + guess.code + ", " + std::to_string(guess.percent) + "% of the text";
+            return h.score;
+        }
+        case HeuristicKind::keyword_name: {
+            if (h.require_website && s.website.empty()) return std::nullopt;
+            const std::vector<std::string_view> name = words(in.normalised.name.folded);
+            if (name.empty()) return std::nullopt;
+            if (h.phrases) {
+                if (const auto found = h.phrases->find(name)) {
+                    detail = "name has '" + std::string(truncate_utf8(*found, 60)) + "'";
+                    return h.score;
+                }
+            }
+            if (h.min_words > 0 && static_cast<std::int64_t>(name.size()) >= h.min_words) {
+                detail = "name of " + std::to_string(name.size()) + " words";
+                return h.score;
+            }
+            if (h.match_website && name.size() >= 2 && name_spells_host(name, s.website)) {
+                detail = "name spells the website " +
+                         std::string(truncate_utf8(website_host(s.website), 60));
+                return h.score;
+            }
+            return std::nullopt;
+        }
+        case HeuristicKind::classifier:
+            return run_classifier(h.classifier, in.context.classifier.get(), s, in.normalised,
+                                  detail);
+        case HeuristicKind::generic_praise: {
+            if (h.require_website && s.website.empty()) return std::nullopt;
+            if (!h.phrases) return std::nullopt;
+            const std::vector<std::string_view> body = words(in.normalised.body.folded);
+            if (body.empty() || static_cast<std::int64_t>(body.size()) > h.max_words)
+                return std::nullopt;
+            const auto found = h.phrases->find(body);
+            if (!found) return std::nullopt;
+            // Off topic: no content word of the body shares a stem with one of the title or
+            // of the thread's last path segment.
+            const NormalisedText slug = thread_slug(s.thread);
+            std::vector<std::string_view> topic = words(in.normalised.title.folded);
+            const std::vector<std::string_view> slug_words = words(slug.folded);
+            topic.insert(topic.end(), slug_words.begin(), slug_words.end());
+            std::erase_if(topic, [](std::string_view w) { return !is_content_word(w); });
+            for (const std::string_view word : body) {
+                if (!is_content_word(word)) continue;
+                for (const std::string_view t : topic) {
+                    if (share_stem(word, t)) return std::nullopt;
+                }
+            }
+            detail = "'" + std::string(truncate_utf8(*found, 60)) + "', " +
+                     (topic.empty() ? "no title to compare" : "no word of the title");
             return h.score;
         }
     }

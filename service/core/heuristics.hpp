@@ -12,10 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/classifier/classifier_heuristic.hpp"
 #include "core/context.hpp"
 #include "core/domain_list.hpp"
 #include "core/field.hpp"
 #include "core/links.hpp"
+#include "core/normalise.hpp"
+#include "core/phrase_list.hpp"
 #include "core/submission.hpp"
 #include "core/utf8_scan.hpp"
 #include "core/verdict.hpp"
@@ -37,6 +40,10 @@ enum class HeuristicKind {
     disposable_email,
     script_mix,
     known_author,
+    language,
+    keyword_name,
+    generic_praise,
+    classifier,
 };
 
 // The kind a rule file's `kind = "…"` names, or nullopt when unknown.
@@ -67,11 +74,23 @@ struct Heuristic {
     std::vector<Script> scripts;  // script_mix: the scripts whose letters are counted
     std::string list;             // blocked_domain, disposable_email: the list file's name
     std::shared_ptr<const DomainList> domains;  // that list, loaded
+
+    // language: the CLD2 codes that pass (the rule file's `languages`, see accepted_languages()).
+    std::vector<std::string> languages;
+    std::int64_t min_words = 0;   // keyword_name: a name of this many words or more (0: off)
+    std::int64_t max_words = 0;   // generic_praise: only bodies of at most this many words
+    bool match_website = false;   // keyword_name: the name's words spell the website's host
+    bool require_website = true;  // keyword_name, generic_praise: fire only with a website
+    // keyword_name, generic_praise: the list file `list`, loaded (keyword_name: may be absent).
+    std::shared_ptr<const PhraseList> phrases;
+    // classifier: when the learned model speaks and what each confidence band adds (score unused).
+    ClassifierSettings classifier;
 };
 
 // What a heuristic may look at while a submission is evaluated.
 struct HeuristicInput {
     const Submission& submission;
+    const NormalisedSubmission& normalised;  // normalise_submission(submission)
     const Context& context;
     std::span<const Link> links;  // find_links(submission.body)
     std::int64_t now;             // Unix seconds
@@ -92,7 +111,8 @@ struct CapsMeasure {
     std::int64_t upper = 0;
 };
 CapsMeasure measure_caps(std::string_view text);
-std::int64_t longest_char_run(std::string_view text);     // same non-space code point in a row
-std::int64_t longest_word_repeat(std::string_view text);  // same word (case folded) in a row
+std::int64_t longest_char_run(std::string_view text);  // same non-space code point in a row
+// The longest run of one word in a row, comparing words(normalise(text).folded).
+std::int64_t longest_word_repeat(std::string_view text);
 
 }  // namespace vokter::core

@@ -138,6 +138,20 @@ bool is_common_tld(std::string_view tld) {
                        [&](std::string_view known) { return iequals(known, tld); });
 }
 
+std::string_view url_host(std::string_view url) {
+    if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+        url.remove_prefix(scheme + 3);
+    }
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (const auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+    return url.substr(0, url.find(':'));
+}
+
+std::string_view email_domain(std::string_view email) {
+    const auto at = email.rfind('@');
+    return at == std::string_view::npos ? std::string_view{} : email.substr(at + 1);
+}
+
 bool host_in_domain(std::string_view host, std::string_view domain) {
     while (!host.empty() && host.back() == '.')
         host.remove_suffix(1);

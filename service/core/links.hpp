@@ -21,6 +21,13 @@ std::vector<Link> find_links(std::string_view body);
 // True when `host` (any case) is `domain` or a subdomain of it. `domain` must be lower case.
 bool host_in_domain(std::string_view host, std::string_view domain);
 
+// The host of a URL as written: "https://user@Host.example:80/path" -> "Host.example",
+// "www.x.no/a" -> "www.x.no"; empty when there is none.
+std::string_view url_host(std::string_view url);
+
+// The domain of an e-mail address (after the last '@'); empty when there is no '@'.
+std::string_view email_domain(std::string_view email);
+
 // True when `tld` (any case) is one of the top-level domains a bare domain is recognised with.
 bool is_common_tld(std::string_view tld);
 

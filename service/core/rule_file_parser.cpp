@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "core/language.hpp"
 #include "core/word_boundary.hpp"
 
 namespace vokter::core {
@@ -300,6 +301,70 @@ RuleSpec parse_rule(const toml::table& table, ErrorSink& sink, std::set<std::str
     return rule;
 }
 
+// Reads the phrase list file a heuristic's `list` names into `name`; reports an unreadable list
+// at the key. Returns null when there is no list to use.
+std::shared_ptr<const PhraseList> read_phrase_list(TableReader& r, const ListReader& read_list,
+                                                   std::string& name) {
+    name = r.string("list").value_or("");
+    if (name.empty()) return nullptr;
+    Result<std::string> text =
+        read_list ? read_list(name)
+                  : Result<std::string>(Error{"no_list_reader", "lists cannot be read here", ""});
+    if (!text) {
+        r.error("list_unreadable",
+                "cannot read list '" + name + "': " + text.errors().front().message, "list");
+        return nullptr;
+    }
+    return std::make_shared<const PhraseList>(PhraseList::parse(text.value()));
+}
+
+// The classifier's min_ham, min_spam and bands = [{ min = …, score = … }, …].
+void read_classifier(TableReader& r, const toml::table& table, ErrorSink& sink,
+                     const std::string& subject, ClassifierSettings& settings) {
+    constexpr std::int64_t kBig = 1'000'000'000;
+    settings.min_ham = r.integer("min_ham", 1, kBig).value_or(settings.min_ham);
+    settings.min_spam = r.integer("min_spam", 1, kBig).value_or(settings.min_spam);
+    const toml::node* bands = r.node("bands");
+    if (!bands) {
+        r.required("bands");
+        return;
+    }
+    const auto* array = bands->as_array();
+    if (!array) {
+        r.error("invalid_value", "'bands' must be an array of { min = …, score = … } tables",
+                "bands");
+        return;
+    }
+    bool shaped = true;
+    for (const toml::node& item : *array) {
+        const auto* band = item.as_table();
+        std::optional<double> min, score;
+        bool other = false;
+        if (band) {
+            for (auto&& [key, value] : *band) {
+                if (key.str() == "min") {
+                    min = number_of(value);
+                } else if (key.str() == "score") {
+                    score = number_of(value);
+                } else {
+                    other = true;
+                }
+            }
+        }
+        if (!band || !min || !score || other) {
+            sink.add("invalid_value",
+                     "each band must be { min = NUMBER, score = NUMBER } and nothing else",
+                     item.source(), subject);
+            shaped = false;
+            continue;
+        }
+        settings.bands.push_back(ClassifierBand{*min, *score});
+    }
+    if (!shaped) return;
+    for (const std::string& message : validate_classifier(settings))
+        sink.add("invalid_value", message, table.source(), subject);
+}
+
 void parse_heuristic(const toml::table& table, ErrorSink& sink, std::set<std::string>& seen,
                      std::string_view source_name, const ListReader& read_list, RuleFileSpec& out) {
     Heuristic h;
@@ -358,6 +423,18 @@ void parse_heuristic(const toml::table& table, ErrorSink& sink, std::set<std::st
         case HeuristicKind::known_author:
             allow({"min_approved"});
             break;
+        case HeuristicKind::language:
+            allow({"min_letters"});
+            break;
+        case HeuristicKind::keyword_name:
+            allow({"list", "min_words", "match_website", "require_website"});
+            break;
+        case HeuristicKind::generic_praise:
+            allow({"list", "max_words", "require_website"});
+            break;
+        case HeuristicKind::classifier:
+            allow({"min_ham", "min_spam", "bands"});
+            break;
         default:
             break;
     }
@@ -398,7 +475,12 @@ void parse_heuristic(const toml::table& table, ErrorSink& sink, std::set<std::st
         check_id(r, h.id, seen);
     }
     h.description = r.string("description").value_or("");
-    if (auto score = r.number("score")) {
+    if (h.kind == HeuristicKind::classifier) {
+        if (r.node("score")) {
+            r.error("invalid_value", "a classifier's scores are given per band in 'bands'",
+                    "score");
+        }
+    } else if (auto score = r.number("score")) {
         h.score = *score;
     } else if (!r.node("score")) {
         r.required("score");
@@ -507,6 +589,29 @@ void parse_heuristic(const toml::table& table, ErrorSink& sink, std::set<std::st
         case HeuristicKind::known_author:
             h.min_approved = r.integer("min_approved", 1, kBig).value_or(1);
             break;
+        case HeuristicKind::language:
+            h.min_letters = r.integer("min_letters", 1, kBig).value_or(40);
+            break;  // `languages` comes from the top level: see parse_rule_file()
+        case HeuristicKind::keyword_name:
+            h.min_words = r.integer("min_words", 2, 1000).value_or(0);
+            h.match_website = r.boolean("match_website").value_or(false);
+            h.require_website = r.boolean("require_website").value_or(true);
+            if (r.node("list")) h.phrases = read_phrase_list(r, read_list, h.list);
+            if (!r.node("list") && !r.node("min_words") && !h.match_website) {
+                sink.add("missing_list",
+                         "keyword_name needs 'list', 'min_words' or match_website = true",
+                         table.source(), subject);
+            }
+            break;
+        case HeuristicKind::generic_praise:
+            need("list");
+            h.max_words = r.integer("max_words", 1, 100000).value_or(80);
+            h.require_website = r.boolean("require_website").value_or(true);
+            if (r.node("list")) h.phrases = read_phrase_list(r, read_list, h.list);
+            break;
+        case HeuristicKind::classifier:
+            read_classifier(r, table, sink, subject, h.classifier);
+            break;
         case HeuristicKind::url_or_email_in_name:
         case HeuristicKind::honeypot:
             break;
@@ -536,7 +641,8 @@ Result<RuleFileSpec> parse_rule_file(std::string_view toml_text, std::string_vie
     }
     ErrorSink sink(source_name);
     RuleFileSpec spec;
-    TableReader top(doc, sink, "", {"version", "description", "thresholds", "rule", "heuristic"});
+    TableReader top(doc, sink, "",
+                    {"version", "description", "thresholds", "languages", "rule", "heuristic"});
     top.check_unknown_keys("the rule file");
     if (auto version = top.string("version")) {
         spec.version = *version;
@@ -562,6 +668,29 @@ Result<RuleFileSpec> parse_rule_file(std::string_view toml_text, std::string_vie
         }
     }
 
+    // languages = ["nb", "nn", "en"]: the languages the blog is written in (language heuristic).
+    std::optional<std::vector<std::string>> languages;  // in CLD2's spelling
+    if (top.node("languages")) {
+        if (auto codes = top.strings("languages")) {
+            languages.emplace();
+            if (codes->empty()) {
+                top.error("invalid_value", "languages must name at least one language",
+                          "languages");
+            }
+            for (const std::string& code : *codes) {
+                if (auto cld2 = language_code(code)) {
+                    spec.languages.push_back(code);
+                    languages->push_back(*cld2);
+                } else {
+                    top.error("unknown_language",
+                              "unknown language code '" + code +
+                                  "' (lower-case ISO 639-1 codes such as nb, nn, en, sv, de)",
+                              "languages");
+                }
+            }
+        }
+    }
+
     std::set<std::string> seen;
     if (const toml::node* rules = top.node("rule")) {
         const auto* array = rules->as_array();
@@ -582,6 +711,18 @@ Result<RuleFileSpec> parse_rule_file(std::string_view toml_text, std::string_vie
             for (const toml::node& item : *array) {
                 parse_heuristic(*item.as_table(), sink, seen, source_name, read_list, spec);
             }
+        }
+    }
+    for (std::size_t i = 0; i < spec.heuristics.size(); ++i) {
+        Heuristic& h = spec.heuristics[i];
+        if (h.kind != HeuristicKind::language) continue;
+        if (languages) {
+            h.languages = accepted_languages(*languages);
+        } else if (!top.node("languages")) {
+            sink.errors.push_back({"missing_languages",
+                                   "a language heuristic needs the top-level list of the blog's "
+                                   "languages, e.g. languages = [\"nb\", \"nn\", \"en\"]",
+                                   spec.heuristic_where[i]});
         }
     }
     spec.errors = std::move(sink.errors);

@@ -38,6 +38,7 @@ struct RuleSpec {
 struct RuleFileSpec {
     std::string version;
     Thresholds thresholds;
+    std::vector<std::string> languages;  // `languages`, as written (valid codes only)
     std::vector<RuleSpec> rules;
     std::vector<Heuristic> heuristics;         // list files already read and parsed
     std::vector<std::string> heuristic_where;  // parallel to heuristics

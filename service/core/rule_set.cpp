@@ -245,14 +245,16 @@ Result<RulesetPtr> load_ruleset(std::string_view toml_text, std::string_view sou
     for (const Heuristic& h : spec.heuristics) {
         if (!h.enabled) continue;
         ++count;
-        compiled->needs_links |=
-            h.kind == HeuristicKind::link_count || h.kind == HeuristicKind::blocked_domain;
+        compiled->needs_links |= h.kind == HeuristicKind::link_count ||
+                                 h.kind == HeuristicKind::blocked_domain ||
+                                 h.kind == HeuristicKind::language;  // leaves links out
         compiled->heuristics.push_back(h);
     }
 
     auto ruleset = std::make_shared<Ruleset>();
     ruleset->version_ = spec.version;
     ruleset->thresholds_ = spec.thresholds;
+    ruleset->languages_ = spec.languages;
     ruleset->windows_ = windows;
     ruleset->rule_count_ = count;
     ruleset->source_name_ = std::string(source_name);

@@ -49,6 +49,9 @@ class Ruleset {
   public:
     const std::string& version() const { return version_; }
     const Thresholds& thresholds() const { return thresholds_; }
+    // The languages the blog is written in, as the file's `languages` lists them ("nb", "en");
+    // empty when the file has no such list.
+    const std::vector<std::string>& languages() const { return languages_; }
     // Windows the store uses to count flood and duplicate facts, from the flood and
     // duplicate_body heuristics' window_seconds (FactWindows defaults when absent).
     const FactWindows& fact_windows() const { return windows_; }
@@ -68,6 +71,7 @@ class Ruleset {
 
     std::string version_;
     Thresholds thresholds_;
+    std::vector<std::string> languages_;
     FactWindows windows_;
     std::size_t rule_count_ = 0;
     std::string source_name_;

@@ -1,5 +1,5 @@
 #pragma once
-// Text helpers on UTF-8 strings. Pure functions; none allocate more than their result.
+// Text helpers on UTF-8 strings. Pure functions, thread-safe; case folding comes from ICU.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,16 +18,19 @@ std::size_t count_code_points(std::string_view text);
 // Lower-cases ASCII letters only (protocol tokens: media types, charsets, URL schemes).
 std::string ascii_lower(std::string_view text);
 
-// Lower-cases ASCII and the Latin letters Norwegian uses (Æ Ø Å and Latin-1/Latin Extended-A
-// capitals), leaving every other code point byte-exact. Input must be valid UTF-8.
+// Full Unicode case folding (ICU, CaseFolding.txt without the Turkic special cases): "ÆØÅ" ->
+// "æøå", "Straße" -> "strasse", "ПРИВЕТ" -> "привет". Text is not otherwise normalised (see
+// normalise.hpp for that). Bytes that are not UTF-8 are copied as they are.
 std::string fold_case(std::string_view text);
 
-// The text a duplicate check compares: case folded, runs of white space collapsed to one
+// The text a duplicate check compares: normalise(text).folded (so `vіаgrа` with Cyrillic
+// letters, `ｖｉａｇｒａ` and `viagra` are the same), runs of Unicode white space collapsed to one
 // space, leading and trailing white space removed.
 std::string normalise_for_duplicate(std::string_view text);
 
 // A stable 64-bit fingerprint (FNV-1a) of normalise_for_duplicate(text); the same on every build
-// and machine, so it can be stored and indexed.
+// and machine with the same ICU data, so it can be stored and indexed. A new Unicode version
+// can change it for text with newly assigned or re-classified characters, never for ASCII.
 std::int64_t body_fingerprint(std::string_view text);
 
 }  // namespace vokter::core

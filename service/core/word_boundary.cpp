@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include "core/normalise.hpp"
+
 namespace vokter::core {
 
 namespace {
@@ -44,7 +46,8 @@ Result<std::string> words_pattern(const std::vector<std::string>& words) {
     std::string whole;   // entries with boundaries on both sides
     std::string prefix;  // entries ending in '*': left boundary only
     for (const std::string& entry : words) {
-        std::string_view word = entry;
+        const std::string normalised = normalise(entry).text;
+        std::string_view word = normalised;
         while (!word.empty() && word.front() == ' ')
             word.remove_prefix(1);
         while (!word.empty() && word.back() == ' ')

@@ -6,6 +6,7 @@
 #include "http/comment_service.hpp"
 #include "http/crypto.hpp"
 #include "store/akismet_labels.hpp"
+#include "store/classifier/classifier_repository.hpp"
 #include "store/comment_repository.hpp"
 #include "store/moderation_repository.hpp"
 
@@ -55,6 +56,7 @@ AkismetCheck AkismetService::check(const AkismetComment& comment, std::int64_t n
         context = store::gather_context(*db, submission, rules->fact_windows(), now_ms,
                                         earlier.value_or(0));
     }
+    context.classifier = store_.classifier().current();
     // No form token can come through the Akismet API: the time trap sees it as missing, as for
     // a form post without a token.
     result.verdict = core::evaluate(*rules, submission, context, now_ms / 1000);
@@ -95,18 +97,31 @@ std::optional<std::int64_t> AkismetService::report(const AkismetComment& comment
     label.user_agent = s.user_agent;
     label.referrer = s.referrer;
     label.created = now_ms;
-    return store_.writer().run([&](store::Connection& db) {
+    const auto matched = store_.writer().run([&](store::Connection& db) {
         // Found and moved in the same transaction: nothing can change it in between.
         label.comment_id = store::find_akismet_comment(db, s.body, s.ip, s.name);
         store::insert_akismet_label(db, label);
         if (label.comment_id) {
+            // The decision teaches the classifier, as a moderator's would.
             store::apply_decision(
                 db, *label.comment_id, spam ? store::Decision::spam : store::Decision::approve,
                 "akismet:" + key.name, spam ? "reported by submit-spam" : "reported by submit-ham",
                 now_ms);
+        } else {
+            // A comment Vokter never checked: learn from the report's own fields.
+            store::TrainingJob job;
+            job.learn = spam ? core::Label::spam : core::Label::ham;
+            job.name = s.name;
+            job.email = s.email;
+            job.website = s.website;
+            job.body = s.body;
+            job.created = now_ms;
+            store::enqueue_training(db, job);
         }
         return label.comment_id;
     });
+    store_.training_enqueued();
+    return matched;
 }
 
 }  // namespace vokter::http

@@ -4,6 +4,7 @@
 #include "http/json_codecs.hpp"
 #include "http/problem.hpp"
 #include "http/server_impl.hpp"
+#include "store/classifier/classifier_repository.hpp"
 #include "store/migrations.hpp"
 
 namespace vokter::http {
@@ -289,6 +290,25 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
             std::to_string(metrics.comments_spam.load()) + "\n";
     metric("vokter_store_commits_total", "Write transactions committed (group commits).", "counter",
            store.writer().commits());
+    const core::ModelPtr model = store.classifier().current();
+    text +=
+        "# HELP vokter_classifier_learned Comments the classifier has learned, by label.\n"
+        "# TYPE vokter_classifier_learned gauge\n";
+    text +=
+        "vokter_classifier_learned{label=\"ham\"} " + std::to_string(model->ham_messages()) + "\n";
+    text += "vokter_classifier_learned{label=\"spam\"} " + std::to_string(model->spam_messages()) +
+            "\n";
+    metric("vokter_classifier_features", "Features the classifier has counts for.", "gauge",
+           model->features());
+    metric("vokter_classifier_model_bytes", "Memory of the classifier's count tables.", "gauge",
+           model->memory_bytes());
+    std::int64_t pending = 0;
+    {
+        auto db = store.read();
+        pending = store::pending_training_count(*db);
+    }
+    metric("vokter_classifier_training_pending", "Training jobs not yet applied to the model.",
+           "gauge", static_cast<std::uint64_t>(pending));
     res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
 }
 

@@ -56,6 +56,7 @@ Submitted CommentService::submit(core::Submission submission,
         context = store::gather_context(*db, submission, rules->fact_windows(), now_ms);
     }
     context.form_rendered_at = form_rendered_at;
+    context.classifier = store_.classifier().current();
     comment.verdict = core::evaluate(*rules, submission, context, now_ms / 1000);
     comment.status = status_for(comment.verdict.action);
     comment.created = now_ms;
@@ -109,11 +110,13 @@ std::string CommentService::edit(std::int64_t id, std::string_view edit_token,
         auto db = store_.read();
         context = store::gather_context(*db, submission, rules->fact_windows(), now_ms, id);
     }
+    context.classifier = store_.classifier().current();
     core::Verdict verdict = core::evaluate(*rules, submission, context, now_ms / 1000);
     const std::string status = status_for(verdict.action);
     store_.writer().run([&](store::Connection& db) {
         store::update_comment(db, id, submission, verdict, status, now_ms);
     });
+    store_.training_enqueued();  // an edit unlearns what the old text taught
     return status;
 }
 

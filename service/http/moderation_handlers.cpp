@@ -168,6 +168,7 @@ void Server::Impl::handle_decisions(const httplib::Request& req, httplib::Respon
     const auto outcomes = store.writer().run([&](store::Connection& db) {
         return store::apply_decisions(db, ids, *decision, moderator, note, now);
     });
+    store.training_enqueued();
     nlohmann::json results = nlohmann::json::array();
     for (const auto& outcome : outcomes) {
         nlohmann::json result = {{"id", outcome.id}, {"ok", outcome.ok}};

@@ -19,9 +19,11 @@ std::string excerpt(const std::string& body, std::size_t chars) {
 }
 
 core::Verdict score(store::Connection& db, const core::Ruleset& rules,
-                    const core::Submission& submission, const store::StoredComment& stored) {
-    const core::Context context =
+                    const core::Submission& submission, const store::StoredComment& stored,
+                    const core::ModelPtr& model) {
+    core::Context context =
         store::gather_context(db, submission, rules.fact_windows(), stored.created, stored.id);
+    context.classifier = model;
     return core::evaluate(rules, submission, context, stored.created / 1000);
 }
 
@@ -30,6 +32,7 @@ core::Verdict score(store::Connection& db, const core::Ruleset& rules,
 RescoreReport rescore_recent(store::Store& store, const core::Ruleset& current,
                              const core::Ruleset& candidate, int count, std::size_t max_examples) {
     RescoreReport report;
+    const core::ModelPtr model = store.classifier().current();  // the same for both rule files
     auto db = store.read();
     for (const auto& stored : store::recent_comments(*db, count)) {
         core::Submission s;
@@ -43,7 +46,8 @@ RescoreReport rescore_recent(store::Store& store, const core::Ruleset& current,
         s.user_agent = stored.user_agent;
         s.referrer = stored.referrer;
         RescoredComment rescored{stored.id, excerpt(stored.body, 140),
-                                 score(*db, current, s, stored), score(*db, candidate, s, stored)};
+                                 score(*db, current, s, stored, model),
+                                 score(*db, candidate, s, stored, model)};
         ++report.rescored;
         if (rescored.before.action == rescored.after.action) continue;
         ++report.changed;

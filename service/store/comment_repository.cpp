@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/text.hpp"
+#include "store/classifier/classifier_repository.hpp"
 
 namespace vokter::store {
 
@@ -336,6 +337,7 @@ std::int64_t insert_comment(Connection& db, const NewComment& comment) {
 
 bool update_comment(Connection& db, std::int64_t id, const core::Submission& edited,
                     const core::Verdict& verdict, const std::string& status, std::int64_t now_ms) {
+    forget_comment(db, id, now_ms);  // what it taught came from the text it replaces
     db.prepare(
           "UPDATE comments SET name = ?2, website = ?3, body = ?4, body_fingerprint = ?5, "
           "status = ?6, score = ?7, ruleset_version = ?8, updated = ?9 WHERE id = ?1")

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "store/classifier/classifier_repository.hpp"
+
 namespace vokter::store {
 
 namespace {
@@ -280,6 +282,11 @@ DecisionOutcome apply_decision(Connection& db, std::int64_t id, Decision decisio
     }
     outcome.ok = true;
     outcome.new_status = target;
+    // Approve teaches ham and spam teaches spam (unlearning what the comment taught before),
+    // also when it confirms the status the rules gave; reject and delete teach nothing and leave
+    // what it taught. Teaching the label it already taught changes nothing.
+    if (decision == Decision::approve) relabel_comment(db, id, core::Label::ham, now_ms);
+    if (decision == Decision::spam) relabel_comment(db, id, core::Label::spam, now_ms);
     if (outcome.old_status == target) return outcome;  // idempotent: no change, no log entry
 
     if (decision == Decision::remove) {

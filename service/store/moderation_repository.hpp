@@ -106,7 +106,9 @@ struct DecisionOutcome {
 };
 
 // Applies `decision` to comment `id` and logs it under `moderator`. Idempotent: a comment that
-// already has the target status is left alone and nothing is logged. A deleted comment can only
+// already has the target status is left alone and nothing is logged. Approve and spam also
+// teach the classifier (ham, spam) in the same transaction, also when they confirm the status
+// the rules gave; call Store::training_enqueued() after the commit. A deleted comment can only
 // be deleted again. Delete erases the personal data and the body (and the text of its rule hits)
 // and keeps a 'deleted' tombstone so its replies keep their place. Never throws for an unknown
 // id (the outcome says so); throws StoreError when the database fails.

@@ -10,6 +10,22 @@ Store::Store(StoreOptions options)
     : options_(std::move(options)),
       writer_(std::make_unique<Writer>(options_.path, options_.durability)) {
     writer_->run_exclusive([](Connection& db) { migrate(db); });
+    if (options_.classifier) {
+        trainer_ =
+            std::make_unique<Trainer>(options_.path, options_.durability, *writer_, classifier_);
+    }
+}
+
+Store::~Store() {
+    trainer_.reset();
+}
+
+void Store::training_enqueued() {
+    if (trainer_) trainer_->wake();
+}
+
+void Store::wait_for_training() {
+    if (trainer_) trainer_->drain();
 }
 
 Store::Lease Store::read() {

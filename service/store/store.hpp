@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/classifier/model.hpp"
+#include "store/classifier/trainer.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
 
@@ -19,6 +21,9 @@ struct StoreOptions {
     // Read connections kept open at most; a reader waits when all are lent out. Few warm
     // connections serve better than one per request thread, each with a cold page cache.
     std::size_t max_readers = 8;
+    // Load the classifier's counts and run the trainer (store/classifier/trainer.hpp). Off for
+    // commands that never score or learn (moderator, apikey, backup, …).
+    bool classifier = true;
 };
 
 class Store {
@@ -40,14 +45,26 @@ class Store {
     // Opens or creates the database and brings its schema up to date. Throws SchemaTooNew or
     // StoreError when that is impossible.
     explicit Store(StoreOptions options);
+    ~Store();
 
     Writer& writer() { return *writer_; }
+
+    // The classifier's model in force (empty when StoreOptions::classifier is off).
+    core::LiveModel& classifier() { return classifier_; }
+    // Training was enqueued by a committed transaction: have the trainer apply it now (it
+    // would within its poll interval anyway). Thread-safe; a no-op without the trainer.
+    void training_enqueued();
+    // Waits until every training job committed so far is applied to the model in force.
+    // Returns at once without the trainer.
+    void wait_for_training();
     Lease read();  // thread-safe; waits while max_readers connections are lent out
     const StoreOptions& options() const { return options_; }
 
   private:
     StoreOptions options_;
     std::unique_ptr<Writer> writer_;
+    core::LiveModel classifier_;
+    std::unique_ptr<Trainer> trainer_;  // stopped before the writer it uses
     std::mutex pool_mutex_;
     std::condition_variable pool_returned_;
     std::vector<std::unique_ptr<Connection>> idle_;

@@ -330,6 +330,29 @@ function needles(item, field) {
     .map((hit) => ({ needle: hit.detail.replace(/…$/, ''), label: hit.rule }));
 }
 
+// The learned classifier's hit: "spam probability 0.998 (learned 240 ham, 180 spam); toward
+// spam: w:auspicious 0.99, s:x.example 0.98; toward ham: w:takk 0.03" becomes the probability and
+// two lists of the features that weighed most each way. Any other detail is shown as it is.
+function explained(detail) {
+  const parts = detail.split('; ');
+  const head = /^spam probability ([0-9.]+) \(learned (\d+) ham, (\d+) spam\)$/.exec(parts[0]);
+  if (!head) return detail;
+  const sides = { 'toward spam:': 'Mot spam', 'toward ham:': 'Mot godkjent' };
+  const lists = parts.slice(1).map((part) => {
+    const heading = Object.keys(sides).find((h) => part.startsWith(h));
+    if (!heading) return el('span', {}, part);
+    const clues = part.slice(heading.length).trim().split(', ').map((clue) => {
+      const cut = clue.lastIndexOf(' ');
+      return el('li', {}, el('code', {}, clue.slice(0, cut)), ' ', el('span', { class: 'p' }, clue.slice(cut + 1)));
+    });
+    return el('div', { class: `clues ${heading === 'toward spam:' ? 'spamward' : 'hamward'}` },
+      el('span', { class: 'clue-heading' }, sides[heading]), el('ul', {}, clues));
+  });
+  return el('div', { class: 'classifier' },
+    el('p', {}, `Sannsynlighet for spam ${Number(head[1]).toFixed(3)} (lært av ${head[2]} godkjente, ${head[3]} spam)`),
+    lists);
+}
+
 function hitsTable(item) {
   if (!item.hits.length) return el('p', { class: 'no-hits' }, 'Ingen regler slo til.');
   return el(
@@ -348,7 +371,7 @@ function hitsTable(item) {
           el('th', { scope: 'row' }, el('code', {}, hit.rule)),
           el('td', { class: 'num' }, (hit.score > 0 ? '+' : '') + hit.score.toFixed(1)),
           el('td', {}, hit.field || '–'),
-          el('td', {}, hit.field ? el('mark', {}, hit.detail) : hit.detail),
+          el('td', {}, hit.field ? el('mark', {}, hit.detail) : explained(hit.detail)),
         ),
       ),
     ),

@@ -123,6 +123,108 @@ TEST_CASE("default rules: typical Norwegian and English spam is held, a normal c
           Action::spam);
 }
 
+TEST_CASE("default rules: the blog's languages are Norwegian and English") {
+    const RulesetPtr rs = default_ruleset();
+    CHECK(rs->languages() == std::vector<std::string>{"nb", "nn", "en"});
+    Context c;
+    c.form_rendered_at = 1000;
+    const auto verdict = [&](const std::string& text) {
+        Submission s;
+        s.body = text;
+        return evaluate(*rs, s, c, 1060);
+    };
+    for (const char* text : {
+             "Jeg er helt enig med deg. Det er viktig å tenke på barna først.",
+             "Eg er heilt einig med deg. Det er viktig å tenkje på borna fyrst, meiner eg.",
+             "I completely agree with you, it is important to think of the children first.",
+         }) {
+        CAPTURE(text);
+        CHECK_FALSE(hits(verdict(text), "LANGUAGE"));
+        CHECK(verdict(text).action == Action::approve);
+    }
+    // Another language alone is not held; with a link it is.
+    const std::string french =
+        "Si vous recherchez un crédit, un prêt, un financement rapide et sérieux, contactez-nous.";
+    CHECK(hits(verdict(french), "LANGUAGE"));
+    CHECK(verdict(french).action == Action::approve);
+    CHECK(verdict(french + " https://credit.example.fr").action == Action::hold);
+}
+
+TEST_CASE("default rules: blog link spam is held, never filed as spam on new signs alone") {
+    const RulesetPtr rs = default_ruleset();
+    Context c;
+    c.form_rendered_at = 1000;
+    Submission spam;
+    spam.name = "Cheap Bedroom Furniture";
+    spam.website = "http://windowairconditioner.example/";
+    spam.title = "Fem læringspunkter fra prosjektet";
+    spam.body =
+        "I like what you guys are up too. Such clever work and reporting! Keep up the "
+        "awesome works guys.";
+    const Verdict v = evaluate(*rs, spam, c, 1060);
+    CHECK(hits(v, "NAME_KEYWORDS"));
+    CHECK(hits(v, "GENERIC_PRAISE"));
+    CHECK(v.action == Action::hold);
+
+    // One more independent sign files it as spam: a profile page on someone else's site.
+    spam.website = "http://www.enagames.example/profile/renatevfl00";
+    CHECK(evaluate(*rs, spam, c, 1060).action == Action::spam);
+
+    // A keyword name with a website is held on its own; generic praise alone is not.
+    Submission name_only;
+    name_only.name = "Best Car To Buy";
+    name_only.website = "http://bestcartobuy.example/";
+    name_only.title = "Fem læringspunkter";
+    name_only.body = "Jeg kjente meg igjen i punkt tre, særlig det om tidsplanen.";
+    CHECK(evaluate(*rs, name_only, c, 1060).action == Action::hold);
+    name_only.website.clear();  // no website: the name links to nothing
+    CHECK(evaluate(*rs, name_only, c, 1060).action == Action::approve);
+
+    Submission praise;
+    praise.name = "Anne";
+    praise.website = "https://anne.example";
+    praise.title = "Surdeig for nybegynnere";
+    praise.body = "Great post, thanks for sharing!";
+    const Verdict p = evaluate(*rs, praise, c, 1060);
+    CHECK(hits(p, "GENERIC_PRAISE"));
+    CHECK(p.action == Action::approve);
+}
+
+TEST_CASE("default rules: readers with websites who write about the post pass") {
+    const RulesetPtr rs = default_ruleset();
+    Context c;
+    c.form_rendered_at = 1000;
+    Submission s;
+    s.name = "Kari Nordmann";
+    s.website = "https://karinordmann.example.no";
+    s.title = "Fem læringspunkter fra prosjektet";
+    s.body = "Takk for et flott innlegg! Punkt tre om tidsplanen kjente jeg meg igjen i.";
+    Verdict v = evaluate(*rs, s, c, 1060);
+    CHECK_FALSE(hits(v, "GENERIC_PRAISE"));  // "punkt" is part of "læringspunkter"
+    CHECK(v.action == Action::approve);
+    s.title = "Surdeig for nybegynnere";
+    s.body = "Great post! My sourdough starter died twice before I found your surdeig tips.";
+    v = evaluate(*rs, s, c, 1060);
+    CHECK_FALSE(hits(v, "GENERIC_PRAISE"));
+    CHECK(v.action == Action::approve);
+}
+
+TEST_CASE("default rules: fake technical support with a phone number is held") {
+    const RulesetPtr rs = default_ruleset();
+    Context c;
+    c.form_rendered_at = 1000;
+    Submission s;
+    s.body =
+        "If you are facing issues with your Kaspersky antivirus, call our toll free number "
+        "1-888-555-0199 for instant help.";
+    const Verdict v = evaluate(*rs, s, c, 1060);
+    CHECK(hits(v, "SUPPORT_SCAM"));
+    CHECK(hits(v, "SUPPORT_NUMBER"));
+    CHECK(v.action == Action::hold);
+    s.body = "Jeg ringte kundeservice i går, og de løste det på fem minutter.";
+    CHECK(evaluate(*rs, s, c, 1060).action == Action::approve);
+}
+
 TEST_CASE("default rules: honeypot files as spam, known authors earn trust") {
     const RulesetPtr rs = default_ruleset();
     Submission s;

@@ -199,4 +199,44 @@ TEST_CASE("many rules on one field all report") {
     CHECK(v.score == 1.5);
 }
 
+TEST_CASE("rules match normalised text: homoglyphs, full width and soft hyphens") {
+    const auto rs = load(R"(
+[[rule]]
+id = "VIAGRA"
+fields = ["body", "name", "website"]
+pattern = '(?i)\bviagra\b'
+score = 6
+
+[[rule]]
+id = "BLABAER"
+words = ["blåbær"]
+score = 1
+)");
+    const auto hit_ids = [&](const std::string& body) {
+        Submission s;
+        s.body = body;
+        std::vector<std::string> ids;
+        for (const Hit& hit : evaluate(*rs, s, {}, 0).hits)
+            ids.push_back(hit.rule);
+        return ids;
+    };
+    using Ids = std::vector<std::string>;
+    CHECK(hit_ids("kjøp v\u0456\u0430gr\u0430 her") == Ids{"VIAGRA"});  // Cyrillic і а
+    CHECK(hit_ids("kjøp ｖｉａｇｒａ her") == Ids{"VIAGRA"});
+    CHECK(hit_ids("kjøp via\u00ADgra her") == Ids{"VIAGRA"});
+    CHECK(hit_ids("kjøp VIA\u200BGRA her") == Ids{"VIAGRA"});
+    CHECK(hit_ids("viagraen") == Ids{});
+    CHECK(hit_ids("BLÅBÆR i skogen") == Ids{"BLABAER"});
+    CHECK(hit_ids("blå\u00ADbær i skogen") == Ids{"BLABAER"});
+    CHECK(hit_ids("blåbærsyltetøy") == Ids{});
+    CHECK(hit_ids("krøkebær og blåbærene") == Ids{});
+
+    Submission s;
+    s.name = "V\u0406\u0410GR\u0410";  // Cyrillic capitals
+    const Verdict v = evaluate(*rs, s, {}, 0);
+    REQUIRE(v.hits.size() == 1);
+    CHECK(v.hits[0].field == "name");
+    CHECK(v.hits[0].detail == "VIAGRA");  // the excerpt quotes the normalised text
+}
+
 }  // namespace vokter::core

@@ -379,3 +379,120 @@ score = 1
 }
 
 }  // namespace vokter::core
+
+namespace vokter::core {
+
+TEST_CASE("languages: a top-level list of known codes, stored as written") {
+    const std::string text = R"(version = "v1"
+languages = ["nb", "nn", "en"]
+
+[[heuristic]]
+kind = "language"
+min_letters = 30
+score = 4
+)";
+    auto result = load_ruleset(text, "t.toml", no_lists());
+    REQUIRE_MESSAGE(result.ok(), (result.ok() ? "" : dump(result.errors())));
+    CHECK(result.value()->languages() == std::vector<std::string>{"nb", "nn", "en"});
+    CHECK(result.value()->rules().back().kind == "language");
+
+    // Without a language heuristic the list is still checked and kept.
+    auto plain = load_ruleset("version = \"v1\"\nlanguages = [\"sv\"]\n", "t.toml", no_lists());
+    REQUIRE(plain.ok());
+    CHECK(plain.value()->languages() == std::vector<std::string>{"sv"});
+    auto none = load_ruleset("version = \"v1\"\n", "t.toml", no_lists());
+    REQUIRE(none.ok());
+    CHECK(none.value()->languages().empty());
+}
+
+TEST_CASE("languages: unknown codes, an empty list or a wrong type are errors") {
+    const auto unknown =
+        load_errors("version = \"v1\"\nlanguages = [\"nb\", \"klingon\", \"EN\"]\n");
+    INFO(dump(unknown));
+    REQUIRE(unknown.size() == 2);
+    CHECK(has_error(unknown, "unknown_language", "t.toml:2:13"));
+    CHECK(unknown[0].message.find("'klingon'") != std::string::npos);
+    CHECK(unknown[1].message.find("'EN'") != std::string::npos);
+    CHECK(has_error(load_errors("version = \"v1\"\nlanguages = []\n"), "invalid_value",
+                    "t.toml:2:13"));
+    CHECK(has_error(load_errors("version = \"v1\"\nlanguages = \"nb\"\n"), "invalid_value",
+                    "t.toml:2:13"));
+}
+
+TEST_CASE("a language heuristic without the languages list is refused") {
+    const auto errors = load_errors(R"(version = "v1"
+
+[[heuristic]]
+kind = "language"
+score = 4
+enabled = false
+)");
+    INFO(dump(errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].code == "missing_languages");
+    CHECK(errors[0].where == "t.toml:3:1 heuristic LANGUAGE");
+    CHECK(errors[0].message.find("languages = [\"nb\", \"nn\", \"en\"]") != std::string::npos);
+}
+
+TEST_CASE("keyword_name and generic_praise parameters are checked") {
+    const ListReader lists = [](std::string_view name) -> Result<std::string> {
+        if (name == "words.txt") return std::string("cheap*\n");
+        return Error{"list_not_found", "no list " + std::string(name), ""};
+    };
+    const auto errors = load_errors(kHeader + R"(
+[[heuristic]]
+id = "NOTHING"
+kind = "keyword_name"
+score = 1
+
+[[heuristic]]
+id = "SHORT"
+kind = "keyword_name"
+min_words = 1
+max_words = 3
+score = 1
+
+[[heuristic]]
+kind = "generic_praise"
+max_words = 0
+score = 1
+
+[[heuristic]]
+id = "PRAISE_LIST"
+kind = "generic_praise"
+list = "nope.txt"
+match_website = true
+score = 1
+)",
+                                    lists);
+    INFO(dump(errors));
+    CHECK(has_error(errors, "missing_list", "t.toml:6:1 heuristic NOTHING"));
+    CHECK(has_error(errors, "invalid_value", "t.toml:14:13 heuristic SHORT"));
+    CHECK(has_error(errors, "unknown_key", "t.toml:15:1 heuristic SHORT"));
+    CHECK(has_error(errors, "missing_list", "t.toml:18:1 heuristic GENERIC_PRAISE"));
+    CHECK(has_error(errors, "invalid_value", "t.toml:20:13 heuristic GENERIC_PRAISE"));
+    CHECK(has_error(errors, "list_unreadable", "t.toml:26:8 heuristic PRAISE_LIST"));
+    CHECK(has_error(errors, "unknown_key", "t.toml:27:1 heuristic PRAISE_LIST"));
+
+    auto ok = load_ruleset(kHeader + R"(
+[[heuristic]]
+kind = "keyword_name"
+list = "words.txt"
+min_words = 5
+match_website = true
+require_website = false
+score = 3
+
+[[heuristic]]
+kind = "generic_praise"
+list = "words.txt"
+max_words = 40
+require_website = false
+score = 3
+)",
+                           "t.toml", lists);
+    REQUIRE_MESSAGE(ok.ok(), (ok.ok() ? "" : dump(ok.errors())));
+    CHECK(ok.value()->rule_count() == 2);
+}
+
+}  // namespace vokter::core

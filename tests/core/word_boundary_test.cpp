@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <re2/re2.h>
 
+#include "core/normalise.hpp"
+
 namespace vokter::core {
 
 namespace {
@@ -84,6 +86,17 @@ TEST_CASE("word boundaries: punctuation, quotes, dashes, NBSP and emoji end a wo
     CHECK(words_match({"bær"}, "(bær)"));
     CHECK_FALSE(words_match({"bær"}, "жbær"));
     CHECK_FALSE(words_match({"bær"}, "bær_"));
+}
+
+TEST_CASE("entries are normalised like the text, and normalised text keeps whole words") {
+    CHECK(words_match({"ｂｌåｂæｒ"}, "blåbær"));        // a full width entry
+    CHECK(words_match({"bla\u030Abær"}, "blåbær"));      // a decomposed entry
+    CHECK(words_match({"v\u0456\u0430gra"}, "viagra"));  // a homoglyph entry
+    CHECK(words_match({"blåbær"}, normalise("blå\u00ADbær!").text));
+    CHECK(words_match({"blåbær"}, normalise("\uFEFFblåbær\u200B").text));
+    CHECK_FALSE(words_match({"bær"}, normalise("blå\u00ADbær").text));
+    CHECK_FALSE(words_match({"bær"}, normalise("blå\u200Bbær").text));
+    CHECK(words_match({"bær"}, normalise("blå\u3000bær").text));  // ideographic space
 }
 
 }  // namespace vokter::core

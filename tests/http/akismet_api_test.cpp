@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "http/crypto.hpp"
+#include "core/classifier/features.hpp"
 #include "http/moderation_fixture.hpp"
 #include "http/test_server.hpp"
 #include "store/akismet_labels.hpp"
@@ -378,6 +379,25 @@ TEST_CASE("submit-spam and submit-ham record labels and move a matching comment 
     unmatched.reset();
     // Still never public.
     CHECK(store::approved_counts(*db, {"https://blogg.example.no/innlegg/1"})[0].second == 0);
+}
+
+TEST_CASE("submit-spam and submit-ham teach the classifier, matched or not") {
+    AkismetServer server;
+    check_plain(server.post_host("/1.1/comment-check", form("Kjøp billig her")), "false");
+    check_plain(server.post_host("/1.1/submit-spam", form("Kjøp billig her")), kThanks);
+    check_plain(server.post_host("/1.1/submit-spam", form("Aldri sett før")), kThanks);
+    check_plain(server.post_host("/1.1/submit-ham", form("Takk for et godt innlegg")), kThanks);
+    server.store.wait_for_training();
+    const core::ModelPtr model = server.store.classifier().current();
+    CHECK(model->spam_messages() == 2);
+    CHECK(model->ham_messages() == 1);
+    CHECK(model->counts(core::feature_hash("w:billig")).spam == 1);
+    CHECK(model->counts(core::feature_hash("w:aldri")).spam == 1);
+    CHECK(model->counts(core::feature_hash("w:innlegg")).ham == 1);
+    // A second report of the matched comment changes nothing: it already taught spam.
+    check_plain(server.post_host("/1.1/submit-spam", form("Kjøp billig her")), kThanks);
+    server.store.wait_for_training();
+    CHECK(server.store.classifier().current()->counts(core::feature_hash("w:billig")).spam == 1);
 }
 
 TEST_CASE("a recheck of a stored comment is scored again without storing a second copy") {

@@ -1,0 +1,45 @@
+#pragma once
+// What rules, heuristics and the classifier see of a text. Spammers write `vіаgrа` with Cyrillic
+// letters, `ｖｉａｇｒａ` in full width, or `via\u00ADgra` with a soft hyphen so that filters miss
+// the word; normalisation turns each of them back into `viagra`. Stored text stays byte-exact:
+// only the copies made here are changed. Pure, built on ICU; thread-safe.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/submission.hpp"
+
+namespace vokter::core {
+
+struct NormalisedText {
+    // NFKC; default-ignorable code points removed (zero-width space and joiners, soft hyphen,
+    // BOM, variation selectors, bidi controls); inside a word that mixes scripts, each letter
+    // that UTS #39 finds confusable with a Latin letter replaced by it. Case is kept, so regex
+    // rules written with and without (?i) keep their meaning.
+    std::string text;
+    // `text` with full Unicode case folding ("Straße" -> "strasse", "ÆØÅ" -> "æøå").
+    std::string folded;
+};
+
+// Normalises UTF-8 text; an ill-formed sequence becomes U+FFFD. ASCII text is copied unchanged
+// (and lower-cased for `folded`) without calling ICU. The ICU data is loaded on first use.
+NormalisedText normalise(std::string_view utf8);
+
+// The normalised fields of one submission, computed once per evaluation and read by the
+// rules, the heuristics and the classifier alike.
+struct NormalisedSubmission {
+    NormalisedText body;
+    NormalisedText name;
+    NormalisedText website;
+    NormalisedText title;
+};
+
+NormalisedSubmission normalise_submission(const Submission& submission);
+
+// The words of folded text, as views into it: maximal runs of letters, combining marks and
+// digits (ICU character properties), an apostrophe or hyphen between two letters kept inside the
+// word; each Han, Hiragana or Katakana character is a word of its own.
+std::vector<std::string_view> words(std::string_view folded);
+
+}  // namespace vokter::core

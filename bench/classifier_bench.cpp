@@ -4,9 +4,9 @@
 //   BM_Evaluate/model_1M        the same rules with a model of 1,000,000 features that knows
 //                               the comment's features (the classifier scores it)
 //   BM_ExtractFeatures, BM_Classify   the two halves of the classifier's own work
-// `classifier_bench --rss` instead builds a 1,000,000-feature model the way training does
-// (published snapshots, overlays merged into new bases) and prints the process's resident
-// memory before and after.
+// `classifier_bench --rss [N]` instead builds an N-feature (default 1,000,000) model the way
+// training does (published snapshots, overlays merged into new bases) and prints the process's
+// resident memory before and after.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -130,10 +130,10 @@ long rss_kib() {
     return -1;
 }
 
-int report_rss() {
+int report_rss(std::size_t features) {
     const long before = rss_kib();
     core::LiveModel live;
-    fill(live, 1'000'000);
+    fill(live, features);
     const core::ModelPtr model = live.current();
     const long after = rss_kib();
     std::printf("features %zu, tables %.1f MB, RSS %.1f MB before, %.1f MB after (+%.1f MB)\n",
@@ -145,7 +145,9 @@ int report_rss() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc > 1 && std::strcmp(argv[1], "--rss") == 0) return report_rss();
+    if (argc > 1 && std::strcmp(argv[1], "--rss") == 0) {
+        return report_rss(argc > 2 ? std::stoul(argv[2]) : 1'000'000);
+    }
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

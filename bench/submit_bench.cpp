@@ -2,7 +2,9 @@
 // database with durable commits (synchronous=FULL) and 32 threads in a closed loop:
 //   store:   insert_comment through the Writer (group commit), verdicts made beforehand;
 //   service: CommentService::submit, as POST /api/comments calls it: thread and duplicate
-//            look-ups, the facts for the rules, evaluate() with the default rules, the write.
+//            look-ups, the facts for the rules, evaluate() with the default rules, the write;
+//   learned: the same with a classifier that has learned 1,000,000 features, so the default
+//            rules' classifier scores every comment (its cost on the POST path).
 // bench/run.sh puts the figures beside the HTTP load run's, so POST /api/comments reads as a
 // share of what its own service and store can do on this machine.
 //
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "core/active_ruleset.hpp"
+#include "core/classifier/features.hpp"
 #include "core/default_rules.hpp"
 #include "core/evaluate.hpp"
 #include "http/comment_service.hpp"
@@ -146,8 +149,32 @@ int main(int argc, char** argv) {
             service.submit(submission(thread, n), std::nullopt, now_ms());
         });
     }
+    // The same with a classifier that has learned: 1,000,000 features, the bench's own comments
+    // among them, so the default rules' CLASSIFIER heuristic scores every submission.
+    double learned_rate = 0;
+    {
+        store::Store store(store::StoreOptions{(folder / "learned.db").string()});
+        core::TrainingDelta delta;
+        for (std::int64_t n = 0; n < static_cast<std::int64_t>(std::size(kBodies)); ++n) {
+            const auto hashes = core::extract_features(submission(0, n)).hashes();
+            delta.add(hashes, n % 3 == 2 ? core::Label::spam : core::Label::ham, +1);
+        }
+        std::uint64_t h = 0x9E3779B97F4A7C15ull;
+        std::vector<std::uint64_t> random;
+        for (int i = 0; i < 1'000'000; ++i)
+            random.push_back((h = h * 6364136223846793005ull + 1442695040888963407ull) | 1);
+        delta.add(random, core::Label::ham, +1);
+        delta.ham_messages += 100;
+        delta.spam_messages += 100;
+        store.classifier().apply(delta);
+        http::CommentService service(store, active, http::CommentPolicy{});
+        learned_rate = closed_loop(threads, seconds, [&](int thread, std::int64_t n) {
+            service.submit(submission(thread, n), std::nullopt, now_ms());
+        });
+    }
     std::filesystem::remove_all(folder);
-    std::printf("RESULT store_rps=%.0f service_rps=%.0f threads=%d seconds=%.0f\n", store_rate,
-                service_rate, threads, seconds);
+    std::printf(
+        "RESULT store_rps=%.0f service_rps=%.0f service_learned_rps=%.0f threads=%d seconds=%.0f\n",
+        store_rate, service_rate, learned_rate, threads, seconds);
     return 0;
 }

@@ -69,11 +69,12 @@ struct Corpus {
     int ham = 0;
 };
 
+// The features of `all` but its word pairs; they view the texts `all` keeps, so `all` must
+// outlive the result (both live in one Example).
 FeatureSet without_pairs(const FeatureSet& all) {
     FeatureSet out;
-    out.texts = all.texts;
     for (const core::Feature& f : all.features) {
-        if (!all.text(f).starts_with("b:")) out.features.push_back(f);
+        if (f.prefix != "b:") out.features.push_back(f);
     }
     return out;
 }

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
+
+#include "core/toml_limits.hpp"
 
 namespace vokter::app {
 
@@ -93,7 +96,8 @@ const std::vector<ConfigOption>& config_options() {
         {"rules", "path of the rule file; empty for the rules embedded in the binary",
          [](Config& c, const std::string& t) { return c.rules = t, std::string(); },
          [](const Config& c) { return c.rules.empty() ? std::string("(embedded)") : c.rules; }},
-        {"threads", "HTTP worker threads (each open keep-alive connection holds one)",
+        {"threads",
+         "HTTP worker threads: requests answered at once (idle and slow clients hold none)",
          [](Config& c, const std::string& t) { return parse_number(t, c.threads, 1, 1024); },
          [](const Config& c) { return std::to_string(c.threads); }},
         {"durability",
@@ -108,6 +112,30 @@ const std::vector<ConfigOption>& config_options() {
              return parse_number<std::int64_t>(t, c.max_request_bytes, 1024, 64 << 20);
          },
          [](const Config& c) { return std::to_string(c.max_request_bytes); }},
+        {"max_header_bytes",
+         "largest request head (request line and header lines; 431 above, 414 for a request "
+         "line over 8192 bytes)",
+         [](Config& c, const std::string& t) {
+             return parse_number<std::int64_t>(t, c.max_header_bytes, 1024, 1 << 20);
+         },
+         [](const Config& c) { return std::to_string(c.max_header_bytes); }},
+        {"max_connections", "client connections open at once (503 above)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.max_connections, 1, 100000);
+         },
+         [](const Config& c) { return std::to_string(c.max_connections); }},
+        {"max_connections_per_ip",
+         "connections open at once from one client address, trusted proxies excepted (429 above)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.max_connections_per_ip, 1, 100000);
+         },
+         [](const Config& c) { return std::to_string(c.max_connections_per_ip); }},
+        {"request_timeout_seconds",
+         "seconds from a request's first byte to its last, head and body (408 after)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.request_timeout_seconds, 1, 3600);
+         },
+         [](const Config& c) { return std::to_string(c.request_timeout_seconds); }},
         {"max_body_chars", "longest comment body, in characters",
          [](Config& c, const std::string& t) {
              return parse_number<std::int64_t>(t, c.max_body_chars, 1, 1000000);
@@ -177,7 +205,16 @@ Result<Config> load_config(const std::string& config_file,
             errors.push_back({"invalid_setting", option.key + " " + problem, where});
         }
     };
+    std::optional<Error> too_deep;
     if (!config_file.empty()) {
+        // The same nesting and size limits as rule files: toml++ recurses once per level.
+        std::ifstream in(config_file, std::ios::binary);
+        std::ostringstream text;
+        if (in) text << in.rdbuf();
+        if (in) too_deep = core::check_toml_limits(text.str(), config_file);
+    }
+    if (too_deep) errors.push_back(*too_deep);
+    if (!config_file.empty() && !too_deep) {
         try {
             const toml::table file = toml::parse_file(config_file);
             for (const auto& [key, value] : file) {
@@ -250,6 +287,10 @@ http::ServerOptions server_options(const Config& config) {
     options.port = std::stoi(config.listen.substr(colon + 1));
     options.threads = config.threads;
     options.max_request_bytes = static_cast<std::size_t>(config.max_request_bytes);
+    options.max_header_bytes = static_cast<std::size_t>(config.max_header_bytes);
+    options.max_connections = static_cast<std::size_t>(config.max_connections);
+    options.max_connections_per_ip = static_cast<std::size_t>(config.max_connections_per_ip);
+    options.request_timeout_ms = config.request_timeout_seconds * 1000;
     options.cors_origins = config.cors_origins;
     options.trusted_proxies = config.trusted_proxies;
     options.rate_limit_per_minute = config.rate_limit_per_minute;

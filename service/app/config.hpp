@@ -21,6 +21,10 @@ struct Config {
     int threads = 64;
     std::string durability = "full";  // full | normal
     std::int64_t max_request_bytes = 262144;
+    std::int64_t max_header_bytes = 32768;
+    int max_connections = 1024;
+    int max_connections_per_ip = 128;
+    int request_timeout_seconds = 10;
     std::int64_t max_body_chars = 10000;
     int max_depth = 5;
     std::int64_t edit_window_seconds = 900;

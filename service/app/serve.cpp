@@ -2,7 +2,9 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -30,6 +32,21 @@ std::string form_token_key(store::Store& store) {
     });
 }
 
+// Every client connection is a file descriptor: raises the soft limit (up to the hard one) so
+// max_connections fit beside the database's files. Logs when they cannot.
+void make_room_for_connections(const Config& config) {
+    const auto wanted = static_cast<rlim_t>(config.max_connections) + 256;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+    limit.rlim_cur = std::min(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_cur < wanted) {
+        http::log_line("warning: only " + std::to_string(limit.rlim_cur) +
+                       " open files allowed (ulimit -n); max_connections=" +
+                       std::to_string(config.max_connections) + " will not all fit");
+    }
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -43,16 +60,35 @@ int serve(const Config& config) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     http::log_line("vokter " + std::string(version()) + " starting: " + describe(config));
+    make_room_for_connections(config);
     std::unique_ptr<store::Store> store;
     try {
-        store = std::make_unique<store::Store>(store_options(config));
+        store::StoreOptions options = store_options(config);
+        options.verify_on_open = true;  // read-only and damaged files are refused here
+        store = std::make_unique<store::Store>(options);
     } catch (const store::SchemaTooNew& e) {
         std::cerr << "vokter: " << config.db << ": " << e.what() << "\n";
         return 3;
+    } catch (const store::StoreError& e) {
+        if (e.is_damaged()) {
+            std::cerr << "vokter: refusing the damaged database " << config.db << ": " << e.what()
+                      << "\nRestore a backup (vokter backup makes one); the sqlite3 shell's "
+                         ".recover may save what is left on a copy.\n";
+            return 4;
+        }
+        if (e.is_read_only()) {
+            std::cerr << "vokter: refusing the read-only database " << config.db << ": " << e.what()
+                      << "\n";
+            return 5;
+        }
+        std::cerr << "vokter: cannot use the database " << config.db << ": " << e.what() << "\n";
+        return 1;
     } catch (const std::exception& e) {
         std::cerr << "vokter: cannot use the database " << config.db << ": " << e.what() << "\n";
         return 1;
     }
+    for (const std::string& note : store->open_notes())
+        http::log_line("warning: " + note);
 
     RuleFile rule_file(config.rules);
     core::ActiveRuleset rules(core::approve_all_ruleset());
@@ -64,8 +100,16 @@ int serve(const Config& config) {
     }
     http::log_line("rules " + rule_file.status().version + " in force");
 
+    std::string form_key;
+    try {
+        form_key = form_token_key(*store);  // the first start writes it
+    } catch (const store::StoreError& e) {
+        std::cerr << "vokter: cannot write to the database " << config.db << ": " << e.what()
+                  << "\n";
+        return 1;
+    }
     http::Server server(
-        server_options(config), *store, rules, form_token_key(*store),
+        server_options(config), *store, rules, std::move(form_key),
         [&rule_file] { return rule_file.status(); }, rule_file_control(rule_file, rules));
     const int port = server.bind();
     if (port < 0) {

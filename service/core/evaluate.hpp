@@ -16,8 +16,10 @@ namespace vokter::core {
 // The score is the sum of every hit's score. The action is the strongest per-rule `action`
 // override among the hits (spam > hold > approve) when any hit has one; otherwise score >= spam
 // threshold -> spam, >= hold threshold -> hold, else approve. Each regex rule hits at most once;
-// hits are sorted by score, highest first (ties keep file order). Allocates only the verdict and
-// small scratch vectors; safe to call concurrently on one shared Ruleset.
+// hits are sorted by score, highest first (ties keep file order). The submission is normalised
+// once (core/normalise.hpp): rules on body, name and website match the normalised text, and the
+// heuristics and the classifier share its words and links. Safe to call concurrently on one
+// shared Ruleset.
 Verdict evaluate(const Ruleset& ruleset, const Submission& submission, const Context& context,
                  std::int64_t now);
 

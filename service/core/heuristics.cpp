@@ -53,12 +53,12 @@ bool is_space(char32_t cp) {
            cp == 0xA0 || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x3000;
 }
 
-// The longest run of one word in a row among the words of folded text (see words()).
-std::int64_t longest_folded_word_repeat(std::string_view folded) {
+// The longest run of one word in a row among `words`.
+std::int64_t longest_repeat(std::span<const std::string_view> words) {
     std::int64_t best = 0;
     std::int64_t run = 0;
     std::string_view prev;
-    for (const std::string_view word : words(folded)) {
+    for (const std::string_view word : words) {
         run = word == prev ? run + 1 : 1;
         best = std::max(best, run);
         prev = word;
@@ -168,7 +168,8 @@ std::int64_t longest_char_run(std::string_view text) {
 }
 
 std::int64_t longest_word_repeat(std::string_view text) {
-    return longest_folded_word_repeat(normalise(text).folded);
+    const NormalisedText normalised = normalise(text);
+    return longest_repeat(words(normalised.folded));
 }
 
 // --- Helpers of the language, keyword_name and generic_praise heuristics ----------------------
@@ -305,7 +306,7 @@ std::optional<double> run_heuristic(const Heuristic& h, const HeuristicInput& in
             return h.score;
         }
         case HeuristicKind::repeated_words: {
-            const std::int64_t run = longest_folded_word_repeat(in.normalised.body.folded);
+            const std::int64_t run = longest_repeat(in.body_words);
             if (run < h.min_repeats) return std::nullopt;
             detail = "same word " + std::to_string(run) + " times in a row";
             return h.score;
@@ -395,7 +396,7 @@ std::optional<double> run_heuristic(const Heuristic& h, const HeuristicInput& in
         }
         case HeuristicKind::keyword_name: {
             if (h.require_website && s.website.empty()) return std::nullopt;
-            const std::vector<std::string_view> name = words(in.normalised.name.folded);
+            const std::span<const std::string_view> name = in.name_words;
             if (name.empty()) return std::nullopt;
             if (h.phrases) {
                 if (const auto found = h.phrases->find(name)) {
@@ -415,12 +416,13 @@ std::optional<double> run_heuristic(const Heuristic& h, const HeuristicInput& in
             return std::nullopt;
         }
         case HeuristicKind::classifier:
-            return run_classifier(h.classifier, in.context.classifier.get(), s, in.normalised,
-                                  detail);
+            return run_classifier(
+                h.classifier, in.context.classifier.get(),
+                FeatureSource{s, in.normalised, in.body_words, in.name_words, in.links}, detail);
         case HeuristicKind::generic_praise: {
             if (h.require_website && s.website.empty()) return std::nullopt;
             if (!h.phrases) return std::nullopt;
-            const std::vector<std::string_view> body = words(in.normalised.body.folded);
+            const std::span<const std::string_view> body = in.body_words;
             if (body.empty() || static_cast<std::int64_t>(body.size()) > h.max_words)
                 return std::nullopt;
             const auto found = h.phrases->find(body);

@@ -94,6 +94,8 @@ struct HeuristicInput {
     const Context& context;
     std::span<const Link> links;  // find_links(submission.body)
     std::int64_t now;             // Unix seconds
+    std::span<const std::string_view> body_words;  // words(normalised.body.folded)
+    std::span<const std::string_view> name_words;  // words(normalised.name.folded)
 };
 
 // Runs one heuristic. Returns the score it adds when it fires (usually h.score; time_trap may add

@@ -38,6 +38,14 @@ constexpr std::uint16_t kOwnWord = 0x2000;       // Han, Hiragana, Katakana: a w
 constexpr std::uint16_t kIllFormed = 0x8000;     // the trie's error value: ill-formed UTF-8
 constexpr std::uint16_t kWordPart = kLetter | kMark | kDigit;
 constexpr std::uint16_t kLatin = USCRIPT_LATIN;
+constexpr std::uint16_t kCjk = USCRIPT_HAN;  // the group of Han, kana, Hangul and Bopomofo
+
+// Whether a letter of `script` (a script group) may be replaced by a Latin lookalike. Common and
+// Inherited letters have no script of their own; UTS #39 maps no CJK letter to a Latin one, and
+// CJK text runs into Latin words without spaces ("iPhoneを買った"), so CJK letters never count.
+constexpr bool is_foreign(std::uint16_t script) {
+    return script != 0 && script != kLatin && script != kCjk;
+}
 
 // The values of U+0000..U+007F, as the trie has them.
 constexpr std::array<std::uint16_t, 128> kAsciiProps = [] {
@@ -229,7 +237,7 @@ class Tables {
         if (!trie_) return;
         for (UChar32 c = 0x80; c < static_cast<UChar32>(low_lookalikes_.size()); ++c) {
             const std::uint16_t p = props(c);
-            if ((p & kLetter) && (p & kScriptMask) != 0 && (p & kScriptMask) != kLatin)
+            if ((p & kLetter) && is_foreign(p & kScriptMask))
                 low_lookalikes_[c] = compute_lookalike(c);
         }
     }
@@ -288,7 +296,7 @@ bool is_ascii(std::string_view text) {
 struct Scan {
     // Offset in the output of the first code point NFKC may change, or npos: none.
     std::size_t nfkc_from = std::string::npos;
-    bool foreign_letters = false;  // letters of a script other than Latin occur
+    bool foreign_letters = false;  // letters that may be Latin lookalikes occur (is_foreign)
 };
 
 // Copies `in` to `out` without default-ignorable code points and with each ill-formed UTF-8
@@ -321,7 +329,7 @@ Scan strip_ignorables(const Tables& tables, std::string_view in, std::string& ou
             scan.nfkc_from = changed ? out.size() + static_cast<std::size_t>(start - copied)
                                      : static_cast<std::size_t>(start - begin);
         const std::uint16_t script = v & kScriptMask;
-        scan.foreign_letters |= (v & kLetter) && script != 0 && script != kLatin;
+        scan.foreign_letters |= (v & kLetter) && is_foreign(script);
     }
     if (changed) {
         out.append(copied, end);
@@ -342,7 +350,7 @@ void unmix_word(const Tables& tables, const std::string& text, std::int32_t star
         U8_NEXT_OR_FFFD(s, j, end, c);
         const std::uint16_t p = tables.props(c);
         const std::uint16_t script = p & kScriptMask;
-        if (!(p & kLetter) || script == 0 || script == kLatin) continue;
+        if (!(p & kLetter) || !is_foreign(script)) continue;
         if (const char latin = tables.latin_lookalike(c)) {
             if (out.empty()) out.reserve(text.size());
             out.append(text, static_cast<std::size_t>(copied),
@@ -354,9 +362,9 @@ void unmix_word(const Tables& tables, const std::string& text, std::int32_t star
 }
 
 // In each word (a run of letters, marks and digits) whose letters come from more than one
-// script, replaces every letter of another script than Latin that looks like an ASCII letter by
-// that letter. `text` is valid UTF-8.
-void replace_lookalikes(const Tables& tables, std::string& text) {
+// script (CJK letters aside), replaces every is_foreign() letter that looks like an ASCII letter
+// by that letter. `text` is valid UTF-8. Returns whether it replaced any.
+bool replace_lookalikes(const Tables& tables, std::string& text) {
     const UCPTrie* trie = tables.trie();
     const char* const begin = text.data();
     const char* const end = begin + text.size();
@@ -372,7 +380,7 @@ void replace_lookalikes(const Tables& tables, std::string& text) {
         if (v & kWordPart) {
             if (!word) word = at, first_script = 0, mixed = false;
             const std::uint16_t script = v & kScriptMask;
-            if ((v & kLetter) && script != 0) {
+            if ((v & kLetter) && script != 0 && script != kCjk) {
                 if (first_script == 0) first_script = script;
                 mixed |= script != first_script;
             }
@@ -386,9 +394,10 @@ void replace_lookalikes(const Tables& tables, std::string& text) {
     if (word && mixed)
         unmix_word(tables, text, static_cast<std::int32_t>(word - begin),
                    static_cast<std::int32_t>(end - begin), out, copied);
-    if (copied == 0) return;
+    if (copied == 0) return false;
     out.append(text, static_cast<std::size_t>(copied));
     text = std::move(out);
+    return true;
 }
 
 // For eight ASCII bytes, the high bit of each byte that is an ASCII letter or digit.
@@ -423,6 +432,22 @@ bool is_word_joiner(UChar32 c) {
     return c == '\'' || c == 0x2019 || c == '-';
 }
 
+// Writes NFKC of `text` to `out`, copying what precedes the code point before text[from] as it is:
+// when text[from] is the first code point NFKC may change, the one before it is a starter NFKC
+// keeps, so nothing after it can combine with anything before. False when ICU fails.
+bool apply_nfkc(const Tables& tables, std::string_view text, std::size_t from, std::string& out) {
+    auto start = static_cast<std::int32_t>(from);
+    if (start > 0) U8_BACK_1(reinterpret_cast<const std::uint8_t*>(text.data()), 0, start);
+    out.assign(text.substr(0, static_cast<std::size_t>(start)));
+    out.reserve(text.size());
+    icu::StringByteSink<std::string> sink(&out);
+    UErrorCode status = U_ZERO_ERROR;
+    tables.nfkc().normalizeUTF8(
+        0, icu::StringPiece(text.data() + start, static_cast<std::int32_t>(text.size()) - start),
+        sink, nullptr, status);
+    return U_SUCCESS(status);
+}
+
 }  // namespace
 
 NormalisedText normalise(std::string_view utf8) {
@@ -440,24 +465,18 @@ NormalisedText normalise(std::string_view utf8) {
     }
     Scan scan = strip_ignorables(tables, utf8, out.text);
     if (scan.nfkc_from != std::string::npos) {
-        // What precedes the code point before the first unstable one is left as it is: that code
-        // point is a starter NFKC keeps, so nothing after it can combine with anything before.
-        auto from = static_cast<std::int32_t>(scan.nfkc_from);
-        if (from > 0) U8_BACK_1(reinterpret_cast<const std::uint8_t*>(out.text.data()), 0, from);
-        std::string composed(out.text, 0, static_cast<std::size_t>(from));
-        composed.reserve(out.text.size());
-        icu::StringByteSink<std::string> sink(&composed);
-        UErrorCode status = U_ZERO_ERROR;
-        tables.nfkc().normalizeUTF8(
-            0,
-            icu::StringPiece(out.text.data() + from,
-                             static_cast<std::int32_t>(out.text.size()) - from),
-            sink, nullptr, status);
         // Scanned again: NFKC output can hold letters of other scripts (µ -> Greek μ), and a
         // later Unicode version might map something to an ignorable code point.
-        if (U_SUCCESS(status)) scan = strip_ignorables(tables, composed, out.text);
+        std::string composed;
+        if (apply_nfkc(tables, out.text, scan.nfkc_from, composed))
+            scan = strip_ignorables(tables, composed, out.text);
     }
-    if (scan.foreign_letters) replace_lookalikes(tables, out.text);
+    if (scan.foreign_letters && replace_lookalikes(tables, out.text) &&
+        scan.nfkc_from != std::string::npos) {
+        // A Latin letter put in place of a Cyrillic one can compose with a following mark.
+        std::string composed;
+        if (apply_nfkc(tables, out.text, 0, composed)) out.text = std::move(composed);
+    }
     out.folded = fold_case(out.text);
     return out;
 }

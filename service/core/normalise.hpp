@@ -14,16 +14,19 @@ namespace vokter::core {
 
 struct NormalisedText {
     // NFKC; default-ignorable code points removed (zero-width space and joiners, soft hyphen,
-    // BOM, variation selectors, bidi controls); inside a word that mixes scripts, each letter
-    // that UTS #39 finds confusable with a Latin letter replaced by it. Case is kept, so regex
-    // rules written with and without (?i) keep their meaning.
+    // BOM, variation selectors, bidi controls); inside a word whose letters mix scripts, each
+    // letter of another script whose UTS #39 skeleton is that of an ASCII letter replaced by that
+    // letter, in the letter's case (Cyrillic І -> I, і -> i). A word wholly in one script (привет)
+    // and CJK letters stay as they are. Case is kept, so regex rules written with and without
+    // (?i) keep their meaning.
     std::string text;
     // `text` with full Unicode case folding ("Straße" -> "strasse", "ÆØÅ" -> "æøå").
     std::string folded;
 };
 
 // Normalises UTF-8 text; an ill-formed sequence becomes U+FFFD. ASCII text is copied unchanged
-// (and lower-cased for `folded`) without calling ICU. The ICU data is loaded on first use.
+// (and lower-cased for `folded`) without calling ICU. The first other call in a process builds
+// lookup tables from ICU's data (a few milliseconds); any thread may call it.
 NormalisedText normalise(std::string_view utf8);
 
 // The normalised fields of one submission, computed once per evaluation and read by the
@@ -39,7 +42,8 @@ NormalisedSubmission normalise_submission(const Submission& submission);
 
 // The words of folded text, as views into it: maximal runs of letters, combining marks and
 // digits (ICU character properties), an apostrophe or hyphen between two letters kept inside the
-// word; each Han, Hiragana or Katakana character is a word of its own.
+// word; each Han, Hiragana or Katakana character is a word of its own. Ill-formed bytes separate
+// words.
 std::vector<std::string_view> words(std::string_view folded);
 
 }  // namespace vokter::core

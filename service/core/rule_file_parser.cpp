@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/language.hpp"
+#include "core/toml_limits.hpp"
 #include "core/word_boundary.hpp"
 
 namespace vokter::core {
@@ -632,6 +633,8 @@ std::optional<Action> parse_action(std::string_view name) {
 
 Result<RuleFileSpec> parse_rule_file(std::string_view toml_text, std::string_view source_name,
                                      const ListReader& read_list) {
+    // Before toml++ sees it: a file nested deep enough would overflow the parser's stack.
+    if (auto refused = check_toml_limits(toml_text, source_name)) return *std::move(refused);
     toml::table doc;
     try {
         doc = toml::parse(toml_text, source_name);

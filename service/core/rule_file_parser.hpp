@@ -47,9 +47,10 @@ struct RuleFileSpec {
 
 // Parses a rule file. `source_name` prefixes every error location. List files named by
 // heuristics are read through `read_list`; a failing read is an error at that heuristic.
-// Fails only on a TOML syntax error (one error, with line:column). Otherwise returns the specs
-// with every validation error in `errors`, so the caller can go on to compile the patterns that
-// were read and report all problems of the file at once.
+// Fails only on a file over the size or nesting limits (toml_limits.hpp: "too_large",
+// "too_deep"; checked before parsing) or on a TOML syntax error (one error, with line:column).
+// Otherwise returns the specs with every validation error in `errors`, so the caller can go on
+// to compile the patterns that were read and report all problems of the file at once.
 Result<RuleFileSpec> parse_rule_file(std::string_view toml_text, std::string_view source_name,
                                      const ListReader& read_list);
 

@@ -247,7 +247,8 @@ Result<RulesetPtr> load_ruleset(std::string_view toml_text, std::string_view sou
         ++count;
         compiled->needs_links |= h.kind == HeuristicKind::link_count ||
                                  h.kind == HeuristicKind::blocked_domain ||
-                                 h.kind == HeuristicKind::language;  // leaves links out
+                                 h.kind == HeuristicKind::language ||  // leaves links out
+                                 h.kind == HeuristicKind::classifier;  // link hosts
         compiled->heuristics.push_back(h);
     }
 

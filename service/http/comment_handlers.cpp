@@ -144,6 +144,10 @@ void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Res
     } catch (const ApiError& e) {
         if (kind != BodyKind::form) throw;
         send_form_error(res, e.problem(), return_page(req, ""));
+    } catch (const std::exception& e) {  // a storage fault (503) or a bug (500): as the barrier
+        if (kind != BodyKind::form) throw;
+        log_line(std::string("error: ") + req.method + " " + req.path + ": " + e.what());
+        send_form_error(res, unexpected_problem(e), return_page(req, ""));
     }
 }
 
@@ -259,11 +263,18 @@ void Server::Impl::handle_health(const httplib::Request&, httplib::Response& res
         auto db = store.read();
         schema = store::schema_version(*db);
     }
-    nlohmann::json doc = {
-        {"status", "ok"}, {"schema_version", schema}, {"ruleset_version", status.version}};
+    // Not writable (a full disk, a lock, …): 503, so that `vokter healthcheck` and container
+    // health checks see it; reads still work and are still answered.
+    const store::WriteHealth write = store.write_health();
+    nlohmann::json doc = {{"status", write.writable ? "ok" : "degraded"},
+                          {"schema_version", schema},
+                          {"ruleset_version", status.version},
+                          {"store_writable", write.writable}};
+    if (!write.writable) doc["store_error"] = write.error;
     if (!status.last_error.empty()) doc["rules_error"] = status.last_error;
     res.set_header("Cache-Control", "no-store");
-    send_json(res, 200, doc);
+    if (!write.writable) res.set_header("Retry-After", "5");
+    send_json(res, write.writable ? 200 : 503, doc);
 }
 
 void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& res) {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/database.hpp"
+
 namespace vokter::http {
 
 std::string status_title(int status) {
@@ -16,6 +18,8 @@ std::string status_title(int status) {
             return "Not Found";
         case 405:
             return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
         case 409:
             return "Conflict";
         case 410:
@@ -54,6 +58,21 @@ std::string Problem::to_json() const {
 
 void fail(int status, std::string detail) {
     throw ApiError(Problem{status, status_title(status), std::move(detail), {}, {}});
+}
+
+Problem unexpected_problem(const std::exception& e) {
+    const auto* store_error = dynamic_cast<const store::StoreError*>(&e);
+    if (!store_error || !store_error->is_unavailable()) {
+        return {500, status_title(500), "internal error", {}, {}};
+    }
+    // A lock is usually released within seconds; a full disk or a damaged file needs a person.
+    const char* retry_after = store_error->is_busy() ? "5" : "60";
+    return {503,
+            status_title(503),
+            "the comment store cannot write right now (" + store_error->reason() +
+                "); nothing was changed, try again later",
+            {},
+            {{"Retry-After", retry_after}}};
 }
 
 void fail_fields(std::vector<FieldError> errors) {

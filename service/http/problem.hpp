@@ -1,7 +1,8 @@
 #pragma once
 // Errors as the API answers them: RFC 9457 problem details
 // ({"type","title","status","detail","errors":[{"field","message"}]}). Handlers throw ApiError;
-// the one barrier in the server turns it into a response. Anything else becomes a logged 500.
+// the one barrier in the server turns it into a response. Anything else is logged and becomes
+// a 500, or a 503 for a storage fault (unexpected_problem).
 
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,11 @@ class ApiError : public std::runtime_error {
 
 // The standard title of an HTTP status ("Unprocessable Content", …).
 std::string status_title(int status);
+
+// The answer to an exception other than ApiError (the caller logs it): a storage fault
+// (store::StoreError::is_unavailable(): a full disk, a lock held past the busy timeout, a
+// read-only or damaged file) is 503 with Retry-After; anything else a 500 "internal error".
+Problem unexpected_problem(const std::exception& e);
 
 // Shorthands for the common cases.
 [[noreturn]] void fail(int status, std::string detail);

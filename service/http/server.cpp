@@ -37,30 +37,39 @@ Server::Impl::Impl(ServerOptions options_in, store::Store& store_in, core::Activ
       rules_status(std::move(status)),
       rules_control(std::move(control)),
       auth(store_in, options.auth) {
-    const auto threads = static_cast<std::size_t>(std::max(1, options.threads));
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // Every request is read whole by the connection layer (http_server.hpp) before the library
+    // routes it: strictly framed, within these limits and deadlines, slow and idle clients
+    // holding no worker thread.
+    ConnectionLimits limits;
+    limits.max_connections = options.max_connections;
+    limits.max_connections_per_ip = options.max_connections_per_ip;
+    limits.unlimited_peers = options.trusted_proxies;
+    limits.idle_timeout = std::chrono::milliseconds(options.keep_alive_ms);
+    limits.request_timeout = std::chrono::milliseconds(options.request_timeout_ms);
+    limits.framing.max_head_bytes = options.max_header_bytes;
+    limits.framing.max_headers = options.max_headers;
+    limits.framing.max_body_bytes = options.max_request_bytes;
+    http.configure(std::move(limits), static_cast<std::size_t>(std::max(1, options.threads)),
+                   [this](const RequestHead* head, const Refusal& refusal) {
+                       return refusal_answer(head, refusal);
+                   });
     // Measured on this hardware (DESIGN.md): Nagle's algorithm and closing keep-alive
     // connections after 5 requests cost 300x in throughput.
     http.set_tcp_nodelay(true);
     http.set_keep_alive_max_count(100000);
-    http.set_keep_alive_timeout(5);
-    http.set_read_timeout(10);
     http.set_write_timeout(10);
     http.set_payload_max_length(options.max_request_bytes);
 
-    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    http.set_pre_routing_handler([this](const httplib::Request&, httplib::Response&) {
         request_started = std::chrono::steady_clock::now();
         metrics.requests.fetch_add(1, std::memory_order_relaxed);
-        if (req.headers.size() > options.max_headers) {
-            send_problem(req, res,
-                         {431,
-                          status_title(431),
-                          "more than " + std::to_string(options.max_headers) + " header fields",
-                          {},
-                          {}});
-            return httplib::Server::HandlerResponse::Handled;
-        }
         return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // Every answer: browsers must not guess a type other than the one it declares.
+    http.set_response_hook([](const httplib::Request&, httplib::Response& res) {
+        if (!res.has_header("X-Content-Type-Options")) {
+            res.set_header("X-Content-Type-Options", "nosniff");
+        }
     });
     // Answers httplib's own errors (unknown route 404, 413, 414, 400) as problem+json.
     http.set_error_handler(httplib::Server::HandlerWithResponse(
@@ -97,7 +106,8 @@ Server::Impl::Impl(ServerOptions options_in, store::Store& store_in, core::Activ
 }
 
 // The barrier: every handler runs inside it. ApiError becomes its problem response; any other
-// exception is logged and answered with a JSON 500. CORS headers go on every answer.
+// exception is logged and answered with a JSON 500 (503 for a storage fault: problem.hpp).
+// CORS headers go on every answer.
 template <class Call>
 static void barrier(Server::Impl* impl, const httplib::Request& req, httplib::Response& res,
                     Call&& call) {
@@ -108,7 +118,7 @@ static void barrier(Server::Impl* impl, const httplib::Request& req, httplib::Re
         impl->send_problem(req, res, e.problem());
     } catch (const std::exception& e) {
         log_line(std::string("error: ") + req.method + " " + req.path + ": " + e.what());
-        impl->send_problem(req, res, {500, status_title(500), "internal error", {}, {}});
+        impl->send_problem(req, res, unexpected_problem(e));  // 503 for a storage fault
     }
 }
 
@@ -277,6 +287,34 @@ void Server::Impl::send_problem(const httplib::Request& req, httplib::Response& 
         res.set_header(name, value);
     res.set_content(problem.to_json(), "application/problem+json; charset=utf-8");
     apply_cors(req, res);
+}
+
+httplib::Response Server::Impl::refusal_answer(const RequestHead* head, const Refusal& refusal) {
+    metrics.requests.fetch_add(1, std::memory_order_relaxed);
+    metrics.refused.fetch_add(1, std::memory_order_relaxed);
+    (refusal.status >= 500 ? metrics.responses_5xx : metrics.responses_4xx)
+        .fetch_add(1, std::memory_order_relaxed);
+    httplib::Request req;
+    if (head) {
+        req.method = head->method;
+        req.path = head->path();
+        for (const auto& field : head->fields)
+            req.headers.emplace(field.name, field.value);
+    }
+    if (options.log_requests) {
+        log_line((head ? req.method + " " + req.path : std::string("(connection)")) + " " +
+                 std::to_string(refusal.status) + " refused: " + refusal.detail);
+    }
+    httplib::Response res;
+    if (req.path.starts_with("/1.1/")) {  // the Akismet API speaks text/plain
+        res.status = refusal.status;
+        res.set_content(refusal.detail, "text/plain; charset=utf-8");
+    } else {
+        send_problem(req, res, {refusal.status, status_title(refusal.status), refusal.detail, {}, {}});
+    }
+    if (refusal.status == 429 || refusal.status == 503) res.set_header("Retry-After", "5");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    return res;
 }
 
 Server::Server(ServerOptions options, store::Store& store, core::ActiveRuleset& rules,

@@ -23,9 +23,14 @@ namespace vokter::http {
 struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 8080;                           // 0 picks a free port (see Server::bind)
-    int threads = 64;                          // worker threads; each keep-alive client holds one
+    int threads = 64;                          // worker threads: requests answered at once
     std::size_t max_request_bytes = 262144;    // larger bodies get 413 before they are read
     std::size_t max_headers = 100;             // more header fields get 431
+    std::size_t max_header_bytes = 32768;      // request line and header lines together; 431
+    std::size_t max_connections = 1024;        // open at once; more are answered 503
+    std::size_t max_connections_per_ip = 128;  // from one address (not a trusted proxy); 429
+    int request_timeout_ms = 10000;            // a request's first byte to its last; then 408
+    int keep_alive_ms = 5000;                  // a connection with no request begun is closed
     std::vector<std::string> cors_origins;     // origins allowed to call the API; "*" for any
     std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
     int rate_limit_per_minute = 30;            // comment posts per client IP; 0 = no limit

@@ -2,13 +2,13 @@
 // Internal to the http layer: the state behind Server and the helpers its handlers share.
 
 #include <httplib.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "http/akismet_service.hpp"
 #include "http/form_token.hpp"
+#include "http/http_server.hpp"
 #include "http/log.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
@@ -17,20 +17,11 @@
 
 namespace vokter::http {
 
-// cpp-httplib's server with one addition: its listen backlog is compiled into Debian's library
-// as 5, so a burst of new connections (a page view fetching widget, counts and comments, or a
-// load test opening 64 connections) overflows it and the kernel makes clients retry their SYN
-// after one or three seconds. widen_backlog() raises it on the bound socket.
-class HttpServer : public httplib::Server {
-  public:
-    // Precondition: bound. Linux applies a second listen() on a listening socket as a new backlog.
-    void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
-};
-
 struct Metrics {
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> responses_4xx{0};
     std::atomic<std::uint64_t> responses_5xx{0};
+    std::atomic<std::uint64_t> refused{0};  // requests and connections refused before routing
     std::atomic<std::uint64_t> comments_approved{0};
     std::atomic<std::uint64_t> comments_pending{0};
     std::atomic<std::uint64_t> comments_spam{0};
@@ -114,6 +105,10 @@ struct Server::Impl {
                         std::uint64_t generation, const nlohmann::json& doc);
     void send_problem(const httplib::Request& req, httplib::Response& res,
                       const Problem& problem) const;
+    // The answer to a request the connection layer refused before routing (malformed or
+    // ambiguous framing, over a limit, too slow, too many connections): problem+json, or
+    // text/plain on the Akismet API; counted and logged like any answer.
+    httplib::Response refusal_answer(const RequestHead* head, const Refusal& refusal);
     // The moderator named by the request's bearer token; throws ApiError 401 or 429.
     std::string authenticate(const httplib::Request& req);
 

@@ -30,6 +30,57 @@ void configure_sqlite() {
 
 }  // namespace
 
+bool StoreError::is_busy() const {
+    return (code_ & 0xFF) == SQLITE_BUSY || (code_ & 0xFF) == SQLITE_LOCKED;
+}
+bool StoreError::is_read_only() const {
+    return (code_ & 0xFF) == SQLITE_READONLY;
+}
+bool StoreError::is_damaged() const {
+    return (code_ & 0xFF) == SQLITE_CORRUPT || (code_ & 0xFF) == SQLITE_NOTADB;
+}
+
+bool StoreError::is_unavailable() const {
+    switch (code_ & 0xFF) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_READONLY:
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PROTOCOL:
+        case SQLITE_NOMEM:
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string StoreError::reason() const {
+    switch (code_ & 0xFF) {
+        case SQLITE_FULL:
+            return "the disk is full";
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return "the database is locked by another connection";
+        case SQLITE_READONLY:
+            return "the database cannot be written (read-only)";
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PROTOCOL:
+            return "the database file cannot be read or written (I/O error)";
+        case SQLITE_NOMEM:
+            return "out of memory";
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return "the database file is damaged";
+        default:
+            return what();
+    }
+}
+
 Statement::~Statement() {
     sqlite3_finalize(stmt_);
 }
@@ -156,6 +207,16 @@ std::int64_t Connection::last_insert_id() const {
 }
 int Connection::changes() const {
     return sqlite3_changes(db_);
+}
+
+void Connection::set_busy_timeout(int ms) {
+    sqlite3_busy_timeout(db_, ms);
+}
+bool Connection::in_transaction() const {
+    return sqlite3_get_autocommit(db_) == 0;
+}
+bool Connection::is_read_only() const {
+    return sqlite3_db_readonly(db_, "main") == 1;
 }
 
 // BEGIN, COMMIT, SAVEPOINT and RELEASE run once per write or per job: prepared once per

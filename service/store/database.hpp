@@ -22,6 +22,16 @@ class StoreError : public std::runtime_error {
     int code() const { return code_; }                           // SQLite's extended result code
     bool is_constraint() const { return (code_ & 0xFF) == 19; }  // SQLITE_CONSTRAINT
 
+    // A fault of the storage, not of the request or of the code: the disk is full, the database
+    // is locked (past the busy timeout) or read-only, an I/O error, a damaged file. Retrying
+    // later may succeed; the HTTP layer answers 503.
+    bool is_unavailable() const;
+    bool is_busy() const;       // SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock
+    bool is_read_only() const;  // SQLITE_READONLY: the file (or its folder) cannot be written
+    bool is_damaged() const;    // SQLITE_CORRUPT, SQLITE_NOTADB: the file is damaged
+    // The fault in a few words for people ("the disk is full"); what() for anything else.
+    std::string reason() const;
+
   private:
     int code_;
 };
@@ -99,6 +109,15 @@ class Connection {
     std::int64_t last_insert_id() const;
     int changes() const;
     sqlite3* handle() const { return db_; }
+
+    // How long a statement waits for another connection's lock before failing with SQLITE_BUSY
+    // (5 s when opened).
+    void set_busy_timeout(int ms);
+    // True inside BEGIN … COMMIT. After some errors (a full disk, I/O) SQLite rolls the whole
+    // transaction back by itself: then this turns false.
+    bool in_transaction() const;
+    // True when SQLite could open the file only for reading (permissions, a read-only mount).
+    bool is_read_only() const;
 
   private:
     sqlite3* db_ = nullptr;

@@ -1,27 +1,174 @@
 #include "store/store.hpp"
 
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
 
 #include "store/migrations.hpp"
 
 namespace vokter::store {
 
+namespace {
+
+// What to log about the file before SQLite opens it: a 0-byte file becomes a new database.
+std::vector<std::string> notes_before_open(const std::string& path) {
+    std::error_code error;
+    if (path.empty() || path == ":memory:" || !std::filesystem::is_regular_file(path, error) ||
+        std::filesystem::file_size(path, error) != 0 || error) {
+        return {};
+    }
+    return {"the database file " + path +
+            " is empty (0 bytes): it becomes a new, empty database. If it should hold "
+            "comments, stop the service and restore a backup."};
+}
+
+// The write connection, for verify_on_open: a file SQLite cannot open because it or its folder
+// cannot be written (a read-only mount: the -wal and -shm files cannot be made) is refused as
+// read-only rather than as "unable to open database file".
+std::unique_ptr<Writer> open_writer(const StoreOptions& options) {
+    try {
+        return std::make_unique<Writer>(options.path, options.durability);
+    } catch (const StoreError& e) {
+        if (!options.verify_on_open || (e.code() & 0xFF) != SQLITE_CANTOPEN) throw;
+        const std::filesystem::path path(options.path);
+        const std::filesystem::path folder =
+            path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+        const bool writable = access(folder.c_str(), W_OK) == 0 &&
+                              (access(path.c_str(), F_OK) != 0 || access(path.c_str(), W_OK) == 0);
+        const int why = errno;
+        if (writable) throw;
+        throw StoreError("the database file " + options.path +
+                             " or its folder (where SQLite keeps its -wal and -shm files) cannot "
+                             "be written: " +
+                             std::strerror(why),
+                         SQLITE_READONLY);
+    }
+}
+
+// PRAGMA quick_check (page structure, not index contents) for at most `budget_ms`: SQLite's
+// progress handler interrupts it then. Returns the problems found (empty when none) and
+// whether it finished.
+std::pair<std::vector<std::string>, bool> quick_check(Connection& db, int budget_ms) {
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(budget_ms);
+    sqlite3_progress_handler(
+        db.handle(), 10000,
+        [](void* end) { return Clock::now() > *static_cast<Clock::time_point*>(end) ? 1 : 0; },
+        &deadline);
+    std::vector<std::string> problems;
+    bool finished = true;
+    try {
+        auto& stmt = db.prepare("PRAGMA quick_check(10)");
+        while (stmt.step()) {
+            std::string line = stmt.text(0);
+            if (line != "ok") problems.push_back(std::move(line));
+        }
+    } catch (const StoreError& e) {
+        if ((e.code() & 0xFF) == SQLITE_INTERRUPT) {
+            finished = false;
+        } else {
+            problems.push_back(e.what());  // SQLITE_CORRUPT and its kin, met while checking
+        }
+    }
+    sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
+    db.reset_statements();
+    return {std::move(problems), finished};
+}
+
+// A write that leaves nothing behind but still commits pages: Store::write_health()'s probe.
+void probe_write(Connection& db) {
+    db.prepare(
+          "INSERT INTO settings (key, value) VALUES ('write_probe', '') "
+          "ON CONFLICT (key) DO NOTHING")
+        .run();
+    db.prepare("DELETE FROM settings WHERE key = 'write_probe'").run();
+}
+
+}  // namespace
+
 Store::Store(StoreOptions options)
     : options_(std::move(options)),
-      writer_(std::make_unique<Writer>(options_.path, options_.durability)) {
-    writer_->run_exclusive([](Connection& db) { migrate(db); });
+      notes_(notes_before_open(options_.path)),
+      writer_(open_writer(options_)) {
+    writer_->run_exclusive([this](Connection& db) {
+        db.set_busy_timeout(options_.busy_timeout_ms);
+        if (options_.verify_on_open) open_checks(db);
+        migrate(db);
+    });
     if (options_.classifier) {
         trainer_ =
             std::make_unique<Trainer>(options_.path, options_.durability, *writer_, classifier_);
     }
 }
 
+void Store::open_checks(Connection& db) {
+    if (db.is_read_only()) {
+        throw StoreError("the database file " + options_.path +
+                             " can only be read (its permissions, owner or file system); every "
+                             "write would fail",
+                         SQLITE_READONLY);
+    }
+    if (options_.quick_check_ms <= 0) return;
+    const auto [problems, finished] = quick_check(db, options_.quick_check_ms);
+    if (!problems.empty()) {
+        std::string message =
+            "the database file " + options_.path + " is damaged (PRAGMA quick_check):";
+        for (std::string problem : problems) {
+            for (auto at = problem.find('\n'); at != std::string::npos;
+                 at = problem.find('\n', at + 3))
+                problem.replace(at, 1, "\n  ");
+            message += "\n  " + problem;
+        }
+        throw StoreError(message, SQLITE_CORRUPT);
+    }
+    if (!finished) {
+        notes_.push_back("quick check of " + options_.path + " stopped after " +
+                         std::to_string(options_.quick_check_ms) +
+                         " ms: only part of the file was checked, and no damage found there");
+    }
+}
+
 Store::~Store() {
+    {
+        std::lock_guard lock(probe_mutex_);
+        if (probe_.joinable()) probe_.join();
+    }
     trainer_.reset();
+}
+
+WriteHealth Store::write_health() {
+    std::string fault = writer_->fault();
+    if (fault.empty()) return {};
+    {
+        std::lock_guard lock(probe_mutex_);
+        const auto now = std::chrono::steady_clock::now();
+        if (!probing_.load() && now - last_probe_ >= std::chrono::seconds(1)) {
+            if (probe_.joinable()) probe_.join();  // done: probing_ is false
+            last_probe_ = now;
+            probing_ = true;
+            probe_ = std::thread([this] {
+                try {
+                    writer_->run(probe_write);  // the writer notes how it went (fault())
+                } catch (const std::exception&) {
+                }
+                probing_ = false;
+            });
+        }
+    }
+    return {false, std::move(fault)};
 }
 
 void Store::training_enqueued() {
     if (trainer_) trainer_->wake();
+}
+
+std::uint64_t Store::training_commits() const {
+    return trainer_ ? trainer_->commits() : 0;
 }
 
 void Store::wait_for_training() {
@@ -42,7 +189,9 @@ Store::Lease Store::read() {
         ++open_readers_;
     }
     try {
-        return Lease(*this, std::make_unique<Connection>(options_.path, options_.durability));
+        auto db = std::make_unique<Connection>(options_.path, options_.durability);
+        db->set_busy_timeout(options_.busy_timeout_ms);
+        return Lease(*this, std::move(db));
     } catch (...) {
         std::lock_guard lock(pool_mutex_);
         --open_readers_;

@@ -2,10 +2,13 @@
 // The store: one SQLite file, one Writer (all changes, group-committed) and a pool of read
 // connections (WAL lets readers run while the writer commits). Opening it applies migrations.
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/classifier/model.hpp"
@@ -24,6 +27,20 @@ struct StoreOptions {
     // Load the classifier's counts and run the trainer (store/classifier/trainer.hpp). Off for
     // commands that never score or learn (moderator, apikey, backup, …).
     bool classifier = true;
+    // How long a write or read waits for a lock another connection holds (SQLITE_BUSY after).
+    int busy_timeout_ms = 5000;
+    // For the service: before migrating, refuse a file SQLite can only read (StoreError with
+    // is_read_only()) and run PRAGMA quick_check, stopped after quick_check_ms (a large file is
+    // then checked only in part, and open_notes() says so); damage throws a StoreError with
+    // is_damaged() naming the first problems found.
+    bool verify_on_open = false;
+    int quick_check_ms = 2000;
+};
+
+// Whether the store can write, as /healthz reports it.
+struct WriteHealth {
+    bool writable = true;
+    std::string error;  // the storage fault's reason when not writable ("the disk is full")
 };
 
 class Store {
@@ -43,7 +60,7 @@ class Store {
     };
 
     // Opens or creates the database and brings its schema up to date. Throws SchemaTooNew or
-    // StoreError when that is impossible.
+    // StoreError when that is impossible (and for verify_on_open's refusals).
     explicit Store(StoreOptions options);
     ~Store();
 
@@ -57,11 +74,27 @@ class Store {
     // Waits until every training job committed so far is applied to the model in force.
     // Returns at once without the trainer.
     void wait_for_training();
+    // Writer transactions the trainer committed (0 without it): Writer::commits() minus these
+    // are the commits of everything else.
+    std::uint64_t training_commits() const;
     Lease read();  // thread-safe; waits while max_readers connections are lent out
     const StoreOptions& options() const { return options_; }
 
+    // What opening found that an operator should read in the log: a 0-byte file that became a
+    // new database, a quick check cut short.
+    const std::vector<std::string>& open_notes() const { return notes_; }
+
+    // Writable unless the last write transaction met a storage fault (Writer::fault()). While
+    // faulted, each call (at most one a second) also starts one small write in the background,
+    // so that a freed disk or a released lock shows here without waiting for the next comment.
+    // Never waits for the database. Thread-safe.
+    WriteHealth write_health();
+
   private:
+    void open_checks(Connection& db);  // verify_on_open, on the writer thread
+
     StoreOptions options_;
+    std::vector<std::string> notes_;
     std::unique_ptr<Writer> writer_;
     core::LiveModel classifier_;
     std::unique_ptr<Trainer> trainer_;  // stopped before the writer it uses
@@ -69,6 +102,10 @@ class Store {
     std::condition_variable pool_returned_;
     std::vector<std::unique_ptr<Connection>> idle_;
     std::size_t open_readers_ = 0;
+    std::mutex probe_mutex_;
+    std::thread probe_;                 // the write_health() probe, joined before the next one
+    std::atomic<bool> probing_{false};  // probe_ runs
+    std::chrono::steady_clock::time_point last_probe_{};
 };
 
 }  // namespace vokter::store

@@ -119,6 +119,32 @@ void Writer::loop() {
     }
 }
 
+std::string Writer::fault() const {
+    std::lock_guard lock(mutex_);
+    return fault_;
+}
+
+namespace {
+
+// The reason of the storage fault `failure` holds (StoreError::is_unavailable), or "".
+std::string fault_reason(const std::exception_ptr& failure) {
+    if (!failure) return {};
+    try {
+        std::rethrow_exception(failure);
+    } catch (const StoreError& e) {
+        return e.is_unavailable() ? e.reason() : std::string();
+    } catch (...) {
+        return {};
+    }
+}
+
+}  // namespace
+
+void Writer::note_fault(std::string reason) {
+    std::lock_guard lock(mutex_);
+    fault_ = std::move(reason);
+}
+
 void Writer::run_batch(std::deque<Pending>& batch) {
     if (batch.front().exclusive) {
         try {
@@ -130,13 +156,13 @@ void Writer::run_batch(std::deque<Pending>& batch) {
         return;
     }
     std::vector<std::exception_ptr> failures(batch.size());
+    bool committed = false;
     try {
         // First without savepoints, which cost every job statement-journal work: almost every
         // batch succeeds whole. If a job throws, the transaction is rolled back, and the batch
         // runs again with each job in its own savepoint so that the failing one is undone alone.
         // (A batch of one needs no second run: its job's failure is the batch's.)
         std::optional<std::size_t> failed;
-        bool committed = false;
         {
             Transaction tx(db_);
             for (std::size_t i = 0; i < batch.size() && !failed; ++i) {
@@ -165,6 +191,9 @@ void Writer::run_batch(std::deque<Pending>& batch) {
                     failures[i] = nullptr;
                 } catch (...) {
                     failures[i] = std::current_exception();
+                    // A full disk or an I/O error can make SQLite roll back the whole
+                    // transaction, the jobs before this one included: fail them all.
+                    if (!db_.in_transaction()) throw;
                 }
             }
             tx.commit();
@@ -173,10 +202,15 @@ void Writer::run_batch(std::deque<Pending>& batch) {
         if (committed) commits_.fetch_add(1, std::memory_order_release);
     } catch (...) {  // BEGIN or COMMIT failed: nothing of the batch is durable
         const auto failure = std::current_exception();
+        if (auto reason = fault_reason(failure); !reason.empty()) note_fault(std::move(reason));
         for (auto& pending : batch)
             pending.done.set_exception(failure);
         return;
     }
+    std::string reason;  // committed: writable again, unless a job met a fault itself
+    for (std::size_t i = 0; i < failures.size() && reason.empty(); ++i)
+        reason = fault_reason(failures[i]);
+    if (committed || !reason.empty()) note_fault(std::move(reason));
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (failures[i]) {
             batch[i].done.set_exception(failures[i]);

@@ -25,6 +25,7 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <type_traits>
 
@@ -70,6 +71,11 @@ class Writer {
     // visible to readers: read it before reading the database to label what you read.
     std::uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
 
+    // Empty while writes succeed; after a transaction met a storage fault (a full disk, a lock
+    // held past the busy timeout, a read-only or damaged file: StoreError::is_unavailable) the
+    // fault's reason, until a transaction commits without one. Thread-safe.
+    std::string fault() const;
+
   private:
     struct Pending {
         std::function<void(Connection&)> job;
@@ -80,6 +86,7 @@ class Writer {
     void submit(std::function<void(Connection&)> job, bool exclusive = false);
     void loop();
     void run_batch(std::deque<Pending>& batch);
+    void note_fault(std::string reason);  // "" once a transaction commits without one
     void checkpoint_loop(const std::string& path, Durability durability);
     static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
 
@@ -90,6 +97,7 @@ class Writer {
     std::condition_variable wake_;
     std::deque<Pending> queue_;
     bool stopping_ = false;
+    std::string fault_;  // guarded by mutex_
     std::atomic<std::uint64_t> commits_{0};
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_wake_;

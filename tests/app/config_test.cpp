@@ -71,6 +71,19 @@ TEST_CASE("a config file with a TOML syntax error names the line") {
     CHECK(config.errors()[0].where.starts_with(file.string() + ":2"));
 }
 
+TEST_CASE("a config file nested deeper than rule files may be is refused, not parsed") {
+    vokter::test::TempDir dir;
+    const auto file = dir / "vokter.toml";
+    std::string deep = "a";
+    for (int i = 0; i < 30000; ++i)
+        deep += ".a";
+    vokter::test::write_file(file, "listen = \"127.0.0.1:1\"\n" + deep + " = 1\n");
+    const auto config = load_config(file.string(), {});  // would overflow the stack in toml++
+    REQUIRE_FALSE(config);
+    CHECK(config.errors()[0].code == "too_deep");
+    CHECK(config.errors()[0].where.starts_with(file.string() + ":2:"));
+}
+
 TEST_CASE("names of flags and environment variables follow the keys") {
     CHECK(env_name("max_body_chars") == "VOKTER_MAX_BODY_CHARS");
     CHECK(flag_name("max_body_chars") == "--max-body-chars");

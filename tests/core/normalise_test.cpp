@@ -75,8 +75,9 @@ TEST_CASE("full width and mathematical letters become ASCII (NFKC)") {
     CHECK(text_of("\uFB01ne") == "fine");             // ﬁ ligature
     CHECK(text_of("bla\u030Ab\u00E6r") == "blåbær");  // a + combining ring composes
     CHECK(text_of("x\u200By bla\u030Ab\u00E6r\u00AD") == "xy blåbær");  // after an ignorable
-    CHECK(text_of("a\u200D\u030A") == "å");      // composes once the joiner is gone
-    CHECK(text_of("5 \u00B5g") == "5 \u03BCg");  // micro sign -> Greek mu
+    CHECK(text_of("a\u200D\u030A") == "å");                // composes once the joiner is gone
+    CHECK(text_of("5 \u00B5g") == "5 \u03BCg");            // micro sign -> Greek mu
+    CHECK(text_of("bl\u0430\u030Ab\u00E6r") == "blåbær");  // Cyrillic а + ring -> Latin å
 }
 
 TEST_CASE("zero-width characters, soft hyphens and BOMs vanish") {
@@ -112,6 +113,8 @@ TEST_CASE("emoji stay; emoji ZWJ sequences lose only the joiners") {
 TEST_CASE("CJK and Korean text is left alone") {
     CHECK(text_of("東京タワーへ行きました") == "東京タワーへ行きました");
     CHECK(text_of("안녕하세요 세계") == "안녕하세요 세계");
+    CHECK(text_of("iPhoneを買った iPhone을") == "iPhoneを買った iPhone을");
+    CHECK(text_of("v\u0456\u0430gr\u0430を買った") == "viagraを買った");
 }
 
 TEST_CASE("ill-formed UTF-8 becomes U+FFFD") {
@@ -133,6 +136,16 @@ TEST_CASE("normalise_submission normalises body, name, website and title") {
     CHECK(n.name.folded == "kari");
     CHECK(n.website.text == "https://paypal.example");
     CHECK(n.title.text == "Tittel");
+}
+
+TEST_CASE("normalising normalised text changes nothing") {
+    for (const std::string_view in :
+         {"v\u0456\u0430gr\u0430", "ＶＩＡＧＲＡ", "bl\u0430\u030Ab\u00E6r", "via\u00ADgra",
+          "Straße ΣΊΣΥΦΟΣ", "5 \u00B5g", "東京タワー iPhoneを", "👨\u200D👩\u200D👧", "ab\xFF-cd"}) {
+        const NormalisedText once = normalise(in);
+        CHECK(normalise(once.text).text == once.text);
+        CHECK(normalise(once.folded).folded == once.folded);
+    }
 }
 
 TEST_CASE("normalise is safe to call from several threads at once") {

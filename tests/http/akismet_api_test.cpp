@@ -391,13 +391,13 @@ TEST_CASE("submit-spam and submit-ham teach the classifier, matched or not") {
     const core::ModelPtr model = server.store.classifier().current();
     CHECK(model->spam_messages() == 2);
     CHECK(model->ham_messages() == 1);
-    CHECK(model->counts(core::feature_hash("w:billig")).spam == 1);
-    CHECK(model->counts(core::feature_hash("w:aldri")).spam == 1);
-    CHECK(model->counts(core::feature_hash("w:innlegg")).ham == 1);
+    CHECK(model->counts(core::feature_hash_of("w:billig")).spam == 1);
+    CHECK(model->counts(core::feature_hash_of("w:aldri")).spam == 1);
+    CHECK(model->counts(core::feature_hash_of("w:innlegg")).ham == 1);
     // A second report of the matched comment changes nothing: it already taught spam.
     check_plain(server.post_host("/1.1/submit-spam", form("Kjøp billig her")), kThanks);
     server.store.wait_for_training();
-    CHECK(server.store.classifier().current()->counts(core::feature_hash("w:billig")).spam == 1);
+    CHECK(server.store.classifier().current()->counts(core::feature_hash_of("w:billig")).spam == 1);
 }
 
 TEST_CASE("a recheck of a stored comment is scored again without storing a second copy") {

@@ -265,3 +265,27 @@ TEST_CASE("POST /api/rules/reload reads the file again; a broken file leaves the
     CHECK(doc["last_error"].get<std::string>().find("BAD_ONE") != std::string::npos);
     CHECK(s.log().size() == 1);
 }
+
+TEST_CASE("a rule file nested 31,500 levels deep is refused by check and PUT; nothing is written") {
+    RulesServer s;
+    std::string key = "a";
+    for (int i = 1; i < 31500; ++i)
+        key += ".a";
+    const std::string deep = "version = \"deep\"\n" + key + " = 1\n";
+    const std::string deep_inline =
+        "version = \"deep\"\nx = " + std::string(20000, '[') + std::string(20000, ']') + "\n";
+    for (const std::string& text : {deep, deep_inline}) {
+        for (const auto& res : {s.check(text), s.put(text)}) {
+            REQUIRE(res);  // the worker thread survived
+            CHECK(res->status == 422);
+            const json doc = json_of(res);
+            REQUIRE(doc["errors"].size() == 1);
+            const std::string message = doc["errors"][0]["message"];
+            CHECK_MESSAGE(message.find("nested deeper than 32 levels") != std::string::npos,
+                          message);
+            CHECK(message.find(":2:") != std::string::npos);  // file:line:col
+        }
+    }
+    CHECK(read_file(s.file) == rule_file_text("v1"));  // PUT wrote nothing: restarts are safe
+    CHECK(s.get_rules()["version"] == "v1");
+}

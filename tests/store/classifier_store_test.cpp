@@ -36,14 +36,14 @@ void decide(Store& store, std::int64_t id, Decision d) {
 }
 
 core::TokenCounts counts_of(Store& store, const std::string& feature) {
-    return store.classifier().current()->counts(core::feature_hash(feature));
+    return store.classifier().current()->counts(core::feature_hash_of(feature));
 }
 
 // The durable counts of a feature, read from the database itself.
 core::TokenCounts stored_counts(Store& store, const std::string& feature) {
     auto db = store.read();
     auto& stmt = db->prepare("SELECT ham, spam FROM classifier_tokens WHERE hash = ?1");
-    stmt.bind(1, static_cast<std::int64_t>(core::feature_hash(feature)));
+    stmt.bind(1, static_cast<std::int64_t>(core::feature_hash_of(feature)));
     core::TokenCounts c;
     if (stmt.step()) {
         c.ham = static_cast<std::uint32_t>(stmt.int64(0));

@@ -76,7 +76,7 @@ Classification classify(const ClassifierModel& model, const FeatureSet& features
         const Candidate& c = candidates[i];
         auto& side = c.probability > 0.5 ? result.spam_clues : result.ham_clues;
         if (static_cast<int>(side.size()) < options.explain) {
-            side.push_back(Clue{features.text(*c.feature), c.probability, c.counts});
+            side.push_back(Clue{feature_text(*c.feature), c.probability, c.counts});
         }
     }
     return result;

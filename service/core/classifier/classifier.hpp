@@ -10,7 +10,7 @@
 // Pure: it scores from an immutable model snapshot; safe to call from any thread.
 
 #include <cstdint>
-#include <string_view>
+#include <string>
 #include <vector>
 
 #include "core/classifier/features.hpp"
@@ -27,7 +27,7 @@ struct ClassifierOptions {
 };
 
 struct Clue {
-    std::string_view feature;  // its text, a view into the FeatureSet scored
+    std::string feature;       // its text (feature_text())
     double probability = 0.5;  // the feature's spam probability
     TokenCounts counts;
 };

@@ -55,13 +55,13 @@ std::optional<double> band_score(const ClassifierSettings& settings, double prob
 }
 
 std::optional<double> run_classifier(const ClassifierSettings& settings,
-                                     const ClassifierModel* model, const Submission& submission,
-                                     const NormalisedSubmission& normalised, std::string& detail) {
+                                     const ClassifierModel* model, const FeatureSource& source,
+                                     std::string& detail) {
     if (!model || model->ham_messages() < settings.min_ham ||
         model->spam_messages() < settings.min_spam) {
         return std::nullopt;
     }
-    const FeatureSet features = extract_features(submission, normalised);
+    const FeatureSet features = extract_features(source);
     const Classification c = classify(*model, features);
     const std::optional<double> score = band_score(settings, c.probability);
     if (!score) return std::nullopt;

@@ -19,9 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/classifier/features.hpp"
 #include "core/classifier/model.hpp"
-#include "core/normalise.hpp"
-#include "core/submission.hpp"
 
 namespace vokter::core {
 
@@ -48,7 +47,7 @@ std::optional<double> band_score(const ClassifierSettings& settings, double prob
 // n:insurance 0.99, s:cheap-insurance.example 0.98; toward ham: w:takk 0.03"; nullopt when the
 // model has not learned enough or the probability is below every band.
 std::optional<double> run_classifier(const ClassifierSettings& settings,
-                                     const ClassifierModel* model, const Submission& submission,
-                                     const NormalisedSubmission& normalised, std::string& detail);
+                                     const ClassifierModel* model, const FeatureSource& source,
+                                     std::string& detail);
 
 }  // namespace vokter::core

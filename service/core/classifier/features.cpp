@@ -1,8 +1,9 @@
 #include "core/classifier/features.hpp"
 
-#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
 
-#include "core/links.hpp"
 #include "core/text.hpp"
 
 namespace vokter::core {
@@ -12,40 +13,31 @@ namespace {
 constexpr std::size_t kMaxWordBytes = 40;
 constexpr std::size_t kMaxBodyWords = 1000;
 
-// Adds features to a FeatureSet; their texts go into its one buffer.
-class Collector {
-  public:
-    explicit Collector(FeatureSet& set) : set_(set) {}
+constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
 
-    void add(std::string_view prefix, std::string_view a, std::string_view b = {}) {
-        const std::size_t offset = set_.texts.size();
-        set_.texts.append(prefix);
-        set_.texts.append(a);
-        if (!b.empty()) {
-            set_.texts += ' ';
-            set_.texts.append(b);
-        }
-        const std::string_view text(set_.texts.data() + offset, set_.texts.size() - offset);
-        set_.features.push_back(Feature{feature_hash(text), static_cast<std::uint32_t>(offset),
-                                        static_cast<std::uint32_t>(text.size())});
-    }
+// MurmurHash3's 64-bit finaliser: every input bit affects every output bit.
+std::uint64_t fmix(std::uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
 
-    void add_host(std::string_view prefix, std::string_view host) {
-        std::string lower = ascii_lower(host);
-        std::string_view h = lower;
-        while (!h.empty() && h.back() == '.')
-            h.remove_suffix(1);
-        if (h.starts_with("www.")) h.remove_prefix(4);
-        if (!h.empty()) add(prefix, h);
-    }
+// Eight bytes as a little-endian number, whatever the machine's byte order.
+std::uint64_t load_le(const char* p, std::size_t n) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    return v;
+}
 
-  private:
-    FeatureSet& set_;
-};
-
-std::string_view bucket(std::size_t n, std::size_t cap, std::string& scratch) {
-    scratch = n >= cap ? std::to_string(cap) + "+" : std::to_string(n);
-    return scratch;
+// The shape values are static strings, so features may view them.
+constexpr std::array<std::string_view, 6> kCounts = {"0", "1", "2", "3", "4", "5"};
+std::string_view bucket(std::size_t n, std::size_t cap) {
+    static const std::array<std::string_view, 6> capped = {"0+", "1+", "2+", "3+", "4+", "5+"};
+    return n >= cap ? capped[cap] : kCounts[n];
 }
 
 // Length classes of a body: short praise ("Great post!") and pasted advertising stand apart.
@@ -58,21 +50,116 @@ std::string_view length_class(std::size_t chars) {
     return "1000+";
 }
 
+// Collects features, each hash once (in the order first seen), through a small open-addressing
+// set of the hashes taken.
+class Collector {
+  public:
+    explicit Collector(FeatureSet& set, std::size_t expected) : set_(set) {
+        std::size_t slots = 64;
+        while (slots < expected * 2)
+            slots <<= 1;
+        seen_.assign(slots, 0);
+        set_.features.reserve(expected);
+    }
+
+    // `prefix_hash` is text_hash(prefix); `first_hash` and `second_hash` those of the parts.
+    void add(std::string_view prefix, std::uint64_t prefix_hash, std::string_view first,
+             std::uint64_t first_hash, std::string_view second = {},
+             std::uint64_t second_hash = 0) {
+        const std::uint64_t hash = feature_hash(prefix_hash, first_hash, second_hash);
+        if (set_.features.size() * 2 >= seen_.size()) grow();
+        std::size_t i = static_cast<std::size_t>(hash) & (seen_.size() - 1);
+        while (seen_[i] != 0) {
+            if (seen_[i] == hash) return;
+            i = (i + 1) & (seen_.size() - 1);
+        }
+        seen_[i] = hash;
+        set_.features.push_back(Feature{hash, prefix, first, second});
+    }
+
+    void add(std::string_view prefix, std::string_view first) {
+        add(prefix, text_hash(prefix), first, text_hash(first));
+    }
+
+    // A host lower-cased, without a trailing dot and a leading "www.".
+    void add_host(std::string_view prefix, std::string_view host) {
+        auto lower = std::make_unique<std::string>(ascii_lower(host));
+        std::string_view h = *lower;
+        while (!h.empty() && h.back() == '.')
+            h.remove_suffix(1);
+        if (h.starts_with("www.")) h.remove_prefix(4);
+        if (h.empty()) return;
+        set_.owned.push_back(std::move(lower));
+        add(prefix, h);
+    }
+
+  private:
+    void grow() {
+        std::vector<std::uint64_t> old;
+        old.swap(seen_);
+        seen_.assign(old.size() * 2, 0);
+        for (const std::uint64_t hash : old) {
+            if (hash == 0) continue;
+            std::size_t i = static_cast<std::size_t>(hash) & (seen_.size() - 1);
+            while (seen_[i] != 0)
+                i = (i + 1) & (seen_.size() - 1);
+            seen_[i] = hash;
+        }
+    }
+
+    FeatureSet& set_;
+    std::vector<std::uint64_t> seen_;
+};
+
 }  // namespace
 
-std::uint64_t feature_hash(std::string_view text) {
-    std::uint64_t h = 14695981039346656037ull;
-    for (const char c : text) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ull;
+std::uint64_t text_hash(std::string_view text) {
+    std::uint64_t h = 0x243F6A8885A308D3ull ^ (text.size() * kMul);
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        h = (h ^ load_le(text.data() + i, 8)) * kMul;
+        h ^= h >> 29;
     }
-    // A finaliser spreads FNV's weak low bits, which index the count tables.
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
+    if (i < text.size()) {
+        h = (h ^ load_le(text.data() + i, text.size() - i)) * kMul;
+        h ^= h >> 29;
+    }
+    return fmix(h);
+}
+
+std::uint64_t feature_hash(std::uint64_t prefix, std::uint64_t first, std::uint64_t second) {
+    std::uint64_t h = fmix(prefix ^ std::rotl(first, 21));
+    if (second != 0) h = fmix(h ^ (second * kMul));
     return h == 0 ? 1 : h;
+}
+
+std::uint64_t feature_hash_of(std::string_view text) {
+    std::string_view prefix, first, second;
+    if (text.starts_with("m:")) {
+        const auto eq = text.find('=');
+        prefix = eq == std::string_view::npos ? text : text.substr(0, eq + 1);
+        first = eq == std::string_view::npos ? std::string_view{} : text.substr(eq + 1);
+    } else {
+        prefix = text.substr(0, std::min<std::size_t>(2, text.size()));
+        first = text.substr(prefix.size());
+        if (prefix == "b:") {
+            const auto space = first.find(' ');
+            if (space != std::string_view::npos) {
+                second = first.substr(space + 1);
+                first = first.substr(0, space);
+            }
+        }
+    }
+    return feature_hash(text_hash(prefix), text_hash(first),
+                        second.empty() ? 0 : text_hash(second));
+}
+
+std::string feature_text(const Feature& f) {
+    std::string out;
+    out.reserve(f.prefix.size() + f.first.size() + f.second.size() + 1);
+    out.append(f.prefix).append(f.first);
+    if (!f.second.empty()) out.append(" ").append(f.second);
+    return out;
 }
 
 std::vector<std::uint64_t> FeatureSet::hashes() const {
@@ -83,37 +170,38 @@ std::vector<std::uint64_t> FeatureSet::hashes() const {
     return out;
 }
 
-FeatureSet extract_features(const Submission& submission, const NormalisedSubmission& normalised) {
+FeatureSet extract_features(const FeatureSource& source) {
+    static const std::uint64_t kWord = text_hash("w:");
+    static const std::uint64_t kPair = text_hash("b:");
+    static const std::uint64_t kName = text_hash("n:");
+    const Submission& submission = source.submission;
     FeatureSet set;
-    set.texts.reserve(normalised.body.folded.size() * 3 + 256);
-    set.features.reserve(normalised.body.folded.size() / 3 + 32);
-    Collector add(set);
-    std::string scratch;
+    const std::size_t body_words = std::min(source.body_words.size(), kMaxBodyWords);
+    Collector add(set, 2 * body_words + source.name_words.size() + source.links.size() + 8);
 
-    const std::vector<std::string_view> body = words(normalised.body.folded);
     std::string_view previous;
-    std::size_t counted = 0;
-    for (const std::string_view word : body) {
-        if (++counted > kMaxBodyWords) break;
+    std::uint64_t previous_hash = 0;
+    for (std::size_t i = 0; i < body_words; ++i) {
+        const std::string_view word = source.body_words[i];
         if (word.size() > kMaxWordBytes) {
             previous = {};
             continue;
         }
-        add.add("w:", word);
-        if (!previous.empty()) add.add("b:", previous, word);
+        const std::uint64_t hash = text_hash(word);
+        add.add("w:", kWord, word, hash);
+        if (!previous.empty()) add.add("b:", kPair, previous, previous_hash, word, hash);
         previous = word;
+        previous_hash = hash;
     }
 
-    const std::vector<std::string_view> name = words(normalised.name.folded);
-    for (const std::string_view word : name) {
-        if (word.size() <= kMaxWordBytes) add.add("n:", word);
+    for (const std::string_view word : source.name_words) {
+        if (word.size() <= kMaxWordBytes) add.add("n:", kName, word, text_hash(word));
     }
-    add.add("m:name-words=", bucket(name.size(), 5, scratch));
+    add.add("m:name-words=", bucket(source.name_words.size(), 5));
 
-    const std::vector<Link> links = find_links(submission.body);
-    for (const Link& link : links)
+    for (const Link& link : source.links)
         add.add_host("u:", link.host);
-    add.add("m:links=", bucket(links.size(), 3, scratch));
+    add.add("m:links=", bucket(source.links.size(), 3));
 
     if (submission.website.empty()) {
         add.add("m:no-website", "");
@@ -126,19 +214,21 @@ FeatureSet extract_features(const Submission& submission, const NormalisedSubmis
     } else {
         add.add_host("e:", email_domain(submission.email));
     }
-    add.add("m:length", length_class(count_code_points(submission.body)));
-
-    std::sort(set.features.begin(), set.features.end(),
-              [](const Feature& a, const Feature& b) { return a.hash < b.hash; });
-    set.features.erase(
-        std::unique(set.features.begin(), set.features.end(),
-                    [](const Feature& a, const Feature& b) { return a.hash == b.hash; }),
-        set.features.end());
+    add.add("m:length=", length_class(count_code_points(submission.body)));
     return set;
 }
 
 FeatureSet extract_features(const Submission& submission) {
-    return extract_features(submission, normalise_submission(submission));
+    auto normalised =
+        std::make_unique<const NormalisedSubmission>(normalise_submission(submission));
+    std::vector<std::string_view> body = words(normalised->body.folded);
+    std::vector<std::string_view> name = words(normalised->name.folded);
+    const std::vector<Link> links = find_links(submission.body);
+    FeatureSet set = extract_features(FeatureSource{submission, *normalised, body, name, links});
+    set.normalised = std::move(normalised);
+    set.body_words = std::move(body);
+    set.name_words = std::move(name);
+    return set;
 }
 
 }  // namespace vokter::core

@@ -71,6 +71,11 @@ std::uint64_t Trainer::jobs_applied() const {
     return jobs_applied_;
 }
 
+std::uint64_t Trainer::commits() const {
+    std::lock_guard lock(mutex_);
+    return commits_;
+}
+
 void Trainer::reload() {
     StoredModel stored = load_model(db_);
     generation_ = stored.generation;
@@ -108,6 +113,7 @@ bool Trainer::pass() {
     }
     std::lock_guard lock(mutex_);
     jobs_applied_ += applied.second;
+    ++commits_;
     return true;
 }
 

@@ -37,8 +37,10 @@ class Trainer {
     // before the call has been applied and published. Callable from any thread but the trainer's.
     void drain();
 
-    // Jobs applied since start, and passes made, for tests and metrics.
+    // Jobs applied since start, and the writer transactions that applied them (they count in
+    // Writer::commits() too), for tests and metrics.
     std::uint64_t jobs_applied() const;
+    std::uint64_t commits() const;
 
   private:
     void loop();
@@ -58,6 +60,7 @@ class Trainer {
     bool stopping_ = false;
     std::uint64_t idle_passes_ = 0;
     std::uint64_t jobs_applied_ = 0;
+    std::uint64_t commits_ = 0;
     std::thread thread_;
 };
 

@@ -290,6 +290,11 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
            metrics.responses_4xx.load());
     metric("vokter_http_server_errors_total", "Responses with a 5xx status.", "counter",
            metrics.responses_5xx.load());
+    metric("vokter_http_refused_total",
+           "Requests and connections refused before routing (framing, limits, deadlines).",
+           "counter", metrics.refused.load());
+    metric("vokter_http_connections_open", "Client connections open.", "gauge",
+           http.open_connections());
     text +=
         "# HELP vokter_comments_total Comments stored, by verdict.\n"
         "# TYPE vokter_comments_total counter\n";

@@ -1,6 +1,7 @@
 #include "http/connection_reactor.hpp"
 
 #include <netdb.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -68,7 +69,69 @@ Connection::Connection(int fd, ConnectionReactor* owner) : fd_(fd), owner_(owner
 
 Connection::~Connection() {
     ::close(fd_);
+    if (reserved_ > 0) owner_->release_unsent(reserved_);
     if (counted) owner_->forget(peer_ip_);
+}
+
+bool Connection::write(const char* data, std::size_t size, std::chrono::milliseconds timeout) {
+    const auto wait_writable = [&] {
+        pollfd watch{fd_, POLLOUT, 0};
+        int ready;
+        do {
+            ready = ::poll(&watch, 1, static_cast<int>(timeout.count()));
+        } while (ready < 0 && errno == EINTR);
+        return ready > 0 && (watch.revents & (POLLERR | POLLHUP)) == 0;
+    };
+    const auto keep = [&](const char* rest, std::size_t length) {
+        if (!owner_->reserve_unsent(length)) return false;
+        unsent_.append(rest, length);
+        reserved_ += length;
+        return true;
+    };
+    // Behind bytes already kept, in order; or, over the budget, once those have gone.
+    while (has_unsent()) {
+        if (keep(data, size)) return true;
+        if (!send_unsent()) return false;
+        if (has_unsent() && !wait_writable()) return false;
+    }
+    std::size_t sent = 0;
+    while (sent < size) {
+        const ssize_t n = ::send(fd_, data + sent, size - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (keep(data + sent, size - sent)) return true;
+            if (!wait_writable()) return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Connection::send_unsent() {
+    while (has_unsent()) {
+        const ssize_t n = ::send(fd_, unsent_.data() + unsent_offset_,
+                                 unsent_.size() - unsent_offset_, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) {
+            unsent_offset_ += static_cast<std::size_t>(n);
+            last_output = Clock::now();
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return true;
+        } else {
+            return false;
+        }
+    }
+    unsent_.clear();
+    unsent_.shrink_to_fit();
+    unsent_offset_ = 0;
+    owner_->release_unsent(reserved_);
+    reserved_ = 0;
+    return true;
 }
 
 Connection::Progress Connection::refuse(Refusal refusal) {
@@ -110,6 +173,12 @@ Connection::Progress Connection::advance(const FramingLimits& limits, Clock::tim
             head_complete_ = true;  // so that a refusal is answered in the route's dialect
         }
         if (parse.state == HeadParse::State::refused) return refuse(std::move(parse.refusal));
+        if (head_.framing != BodyFraming::chunked && !head_.expect_continue) {
+            std::size_t start = 0;  // the empty lines before a request are not passed on
+            while (input_.compare(start, 2, "\r\n") == 0)
+                start += 2;
+            raw_head_.assign(input_, start, parse.size - start);
+        }
         input_.erase(0, parse.size);
         if (head_.framing == BodyFraming::chunked) chunked_.emplace(limits);
         const bool body_missing =
@@ -139,8 +208,13 @@ Connection::Progress Connection::advance(const FramingLimits& limits, Clock::tim
     return Progress::more;
 }
 
+std::string Connection::request_for_library() const {
+    return (raw_head_.empty() ? head_.for_library(body_.size()) : raw_head_) + body_;
+}
+
 void Connection::next_request(Clock::time_point now) {
     head_ = RequestHead();
+    raw_head_.clear();
     body_.clear();
     chunked_.reset();
     refusal_ = Refusal();
@@ -208,9 +282,9 @@ void ConnectionReactor::adopt(int fd) {
         if (!running_) return;  // closes the socket, outside the lock
         const std::string& ip = connection->peer_ip();
         const auto it = per_ip_.find(ip);
-        const bool unlimited = std::find(limits_.unlimited_peers.begin(),
-                                         limits_.unlimited_peers.end(),
-                                         ip) != limits_.unlimited_peers.end();
+        const bool unlimited =
+            std::find(limits_.unlimited_peers.begin(), limits_.unlimited_peers.end(), ip) !=
+            limits_.unlimited_peers.end();
         if (open_ >= limits_.max_connections) {
             refusal = Refusal{503, "the server has " + std::to_string(open_) +
                                        " connections open; try again shortly"};
@@ -233,6 +307,22 @@ void ConnectionReactor::adopt(int fd) {
 
 void ConnectionReactor::resume(std::shared_ptr<Connection> connection) {
     hand_over(std::move(connection));
+}
+
+void ConnectionReactor::flush(std::shared_ptr<Connection> connection) {
+    connection->flushing = true;
+    connection->last_output = Clock::now();
+    hand_over(std::move(connection));
+}
+
+bool ConnectionReactor::reserve_unsent(std::size_t bytes) {
+    if (unsent_bytes_.fetch_add(bytes) + bytes <= limits_.max_unsent_bytes) return true;
+    unsent_bytes_.fetch_sub(bytes);
+    return false;
+}
+
+void ConnectionReactor::release_unsent(std::size_t bytes) {
+    unsent_bytes_.fetch_sub(bytes);
 }
 
 void ConnectionReactor::refuse(std::shared_ptr<Connection> connection, const Refusal& refusal) {
@@ -261,7 +351,7 @@ void ConnectionReactor::watch(std::shared_ptr<Connection> connection) {
         ++draining_;
     }
     epoll_event event{};
-    event.events = EPOLLIN | EPOLLRDHUP;
+    event.events = connection->flushing ? EPOLLOUT : EPOLLIN | EPOLLRDHUP;
     event.data.fd = connection->fd();
     if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, connection->fd(), &event) != 0) {
         if (connection->draining) --draining_;
@@ -295,6 +385,35 @@ void ConnectionReactor::drain(const std::shared_ptr<Connection>& connection) {
     }
 }
 
+void ConnectionReactor::on_writable(const std::shared_ptr<Connection>& connection) {
+    if (!connection->send_unsent() ||
+        (!connection->has_unsent() && connection->close_after_flush)) {
+        unwatch(connection->fd());
+        return;
+    }
+    if (connection->has_unsent()) return;
+    // The answer is out: wait for the next request, which may be here already (pipelined).
+    connection->flushing = false;
+    const auto now = Clock::now();
+    connection->waiting_since = now;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLRDHUP;
+    event.data.fd = connection->fd();
+    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, connection->fd(), &event);
+    switch (connection->advance(limits_.framing, now)) {
+        case Connection::Progress::complete:
+            unwatch(connection->fd());
+            dispatch_(connection);
+            return;
+        case Connection::Progress::refused:
+            unwatch(connection->fd());
+            refuse(connection, connection->refusal());
+            return;
+        default:
+            return;
+    }
+}
+
 void ConnectionReactor::on_readable(const std::shared_ptr<Connection>& connection) {
     if (connection->draining) {
         drain(connection);
@@ -323,6 +442,8 @@ void ConnectionReactor::sweep(Clock::time_point now) {
     for (const auto& [fd, connection] : watched_) {
         if (connection->draining) {
             if (now >= connection->drain_until) expired.push_back(fd);
+        } else if (connection->flushing) {
+            if (now - connection->last_output >= limits_.write_timeout) expired.push_back(fd);
         } else if (!connection->request_begun()) {
             if (now - connection->waiting_since >= limits_.idle_timeout) expired.push_back(fd);
         } else if (now - connection->request_started >= limits_.request_timeout) {
@@ -345,8 +466,8 @@ void ConnectionReactor::run() {
     epoll_event events[64];
     auto next_sweep = Clock::now() + kSweepInterval;
     for (;;) {
-        const int ready = epoll_wait(epoll_fd_, events, 64,
-                                     static_cast<int>(kSweepInterval.count()));
+        const int ready =
+            epoll_wait(epoll_fd_, events, 64, static_cast<int>(kSweepInterval.count()));
         for (int i = 0; i < ready; ++i) {
             const int fd = events[i].data.fd;
             if (fd == wake_fd_) {
@@ -357,7 +478,11 @@ void ConnectionReactor::run() {
             const auto it = watched_.find(fd);
             if (it == watched_.end()) continue;
             const std::shared_ptr<Connection> connection = it->second;
-            on_readable(connection);
+            if (connection->flushing) {
+                on_writable(connection);
+            } else {
+                on_readable(connection);
+            }
         }
         std::vector<std::shared_ptr<Connection>> arrived;
         bool running = true;

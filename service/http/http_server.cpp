@@ -1,7 +1,6 @@
 #include "http/http_server.hpp"
 
 #include <poll.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -28,20 +27,14 @@ thread_local bool answer_closes = false;
 // the reactor read and checked them) from memory and writes its answer to the socket.
 class RequestStream : public httplib::Stream {
   public:
-    RequestStream(const Connection& connection, std::string request, time_t write_timeout_sec)
+    RequestStream(Connection& connection, std::string request, time_t write_timeout_sec)
         : connection_(connection),
           request_(std::move(request)),
-          write_timeout_ms_(static_cast<int>(write_timeout_sec * 1000)) {}
+          write_timeout_(std::chrono::seconds(write_timeout_sec)) {}
 
     bool is_readable() const override { return true; }
-    bool is_writable() const override {
-        pollfd watch{connection_.fd(), POLLOUT, 0};
-        int ready;
-        do {
-            ready = ::poll(&watch, 1, write_timeout_ms_);
-        } while (ready < 0 && errno == EINTR);
-        return ready > 0 && (watch.revents & (POLLERR | POLLHUP)) == 0;
-    }
+    // Writes never wait for the client (Connection::write keeps what it does not take yet).
+    bool is_writable() const override { return true; }
     ssize_t read(char* ptr, size_t size) override {
         const std::size_t n = std::min(size, request_.size() - offset_);
         std::copy_n(request_.data() + offset_, n, ptr);
@@ -49,12 +42,7 @@ class RequestStream : public httplib::Stream {
         return static_cast<ssize_t>(n);
     }
     ssize_t write(const char* ptr, size_t size) override {
-        if (!is_writable()) return -1;
-        ssize_t n;
-        do {
-            n = ::send(connection_.fd(), ptr, size, MSG_NOSIGNAL);
-        } while (n < 0 && errno == EINTR);
-        return n;
+        return connection_.write(ptr, size, write_timeout_) ? static_cast<ssize_t>(size) : -1;
     }
     void get_remote_ip_and_port(std::string& ip, int& port) const override {
         ip = connection_.peer_ip();
@@ -71,10 +59,10 @@ class RequestStream : public httplib::Stream {
     }
 
   private:
-    const Connection& connection_;
+    Connection& connection_;
     std::string request_;
     std::size_t offset_ = 0;
-    int write_timeout_ms_;
+    std::chrono::milliseconds write_timeout_;
 };
 
 // The library's thread pool, which also stops the reactor before its workers: once shutdown()
@@ -95,8 +83,8 @@ class ServingQueue : public httplib::TaskQueue {
 };
 
 std::string serialize(const httplib::Response& res) {
-    std::string text = "HTTP/1.1 " + std::to_string(res.status) + " " + status_title(res.status) +
-                       "\r\n";
+    std::string text =
+        "HTTP/1.1 " + std::to_string(res.status) + " " + status_title(res.status) + "\r\n";
     for (const auto& [name, value] : res.headers) {
         if (name == "Content-Length" || name == "Connection") continue;
         text += name + ": " + value + "\r\n";
@@ -112,8 +100,8 @@ void HttpServer::configure(ConnectionLimits limits, std::size_t threads, Refusal
     set_keep_alive_timeout(std::max<time_t>(
         1, std::chrono::duration_cast<std::chrono::seconds>(limits.idle_timeout).count()));
     reactor_ = std::make_unique<ConnectionReactor>(
-        std::move(limits), [answer = std::move(answer)](const RequestHead* head,
-                                                        const Refusal& refusal) {
+        std::move(limits),
+        [answer = std::move(answer)](const RequestHead* head, const Refusal& refusal) {
             return serialize(answer(head, refusal));
         });
     set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -153,17 +141,21 @@ void HttpServer::serve(std::shared_ptr<Connection> connection) {
             const RequestHead& head = connection->head();
             const bool last = head.close || connection->served + 1 >= keep_alive_max_count_ ||
                               svr_sock_ == INVALID_SOCKET;
-            RequestStream stream(*connection,
-                                 head.for_library(connection->body().size()) + connection->body(),
+            RequestStream stream(*connection, connection->request_for_library(),
                                  write_timeout_sec_);
             bool closed = false;
             answer_closes = false;
             const bool written = process_request(stream, last, closed, nullptr);
             ++connection->served;
-            if (!written || last || closed || answer_closes || connection->peer_closed() ||
-                svr_sock_ == INVALID_SOCKET) {
-                return;  // closes the connection
+            const bool closing = !written || last || closed || answer_closes ||
+                                 connection->peer_closed() || svr_sock_ == INVALID_SOCKET;
+            if (written && connection->has_unsent()) {  // a slow reader: the reactor sends it
+                connection->next_request(Clock::now());
+                connection->close_after_flush = closing;
+                reactor_->flush(std::move(connection));
+                return;
             }
+            if (closing) return;  // closes the connection
             connection->next_request(Clock::now());
             auto progress = connection->advance(framing, Clock::now());
             for (int slice = 0; progress == Connection::Progress::more && slice < kLingerSlices &&

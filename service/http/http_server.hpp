@@ -23,8 +23,8 @@ class HttpServer : public httplib::Server {
     // The answer to a request refused before routing (the status, headers and body of
     // `refusal`; HttpServer adds Content-Length and Connection: close). `head` is null when the
     // refusal came before a head was read. Called on any thread.
-    using RefusalAnswer = std::function<httplib::Response(const RequestHead* head,
-                                                          const Refusal& refusal)>;
+    using RefusalAnswer =
+        std::function<httplib::Response(const RequestHead* head, const Refusal& refusal)>;
 
     // Call once, before listen: `threads` workers run complete requests. Also sets the library's
     // keep-alive timeout to `limits.idle_timeout`.

@@ -176,7 +176,8 @@ std::string RequestHead::for_library(std::size_t body_bytes) const {
         }
         text += field.name + ": " + field.value + "\r\n";
     }
-    if (framing != BodyFraming::none) text += "Content-Length: " + std::to_string(body_bytes) + "\r\n";
+    if (framing != BodyFraming::none)
+        text += "Content-Length: " + std::to_string(body_bytes) + "\r\n";
     text += "\r\n";
     return text;
 }
@@ -186,7 +187,8 @@ HeadParse parse_request_head(std::string_view data, const FramingLimits& limits,
     std::size_t start = 0;
     while (data.size() >= start + 2 && data[start] == '\r' && data[start + 1] == '\n')
         start += 2;
-    if (start > limits.max_line_bytes) return refused(400, "too many empty lines before the request");
+    if (start > limits.max_line_bytes)
+        return refused(400, "too many empty lines before the request");
     const std::size_t from = std::max(start, scanned >= 3 ? scanned - 3 : 0);
     const auto end = data.find("\r\n\r\n", from);
     if (end == std::string_view::npos) {
@@ -233,8 +235,8 @@ HeadParse parse_request_head(std::string_view data, const FramingLimits& limits,
             return refused(431, over_limit("a header line", limits.max_line_bytes));
         }
         if (head.fields.size() == limits.max_headers) {
-            return refused(431, "more than " + std::to_string(limits.max_headers) +
-                                    " header fields");
+            return refused(431,
+                           "more than " + std::to_string(limits.max_headers) + " header fields");
         }
         if (is_blank(line.front())) return refused(400, "obsolete line folding in the head");
         const auto colon = line.find(':');
@@ -285,7 +287,8 @@ ChunkedDecoder::Status ChunkedDecoder::feed(std::string& input, std::string& bod
             for (; digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits]));
                  ++digits) {
                 if (size >> 60) return refuse(413, body_too_large(limits_.max_body_bytes));
-                const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(line[digits])));
+                const char c =
+                    static_cast<char>(std::tolower(static_cast<unsigned char>(line[digits])));
                 size = size * 16 + static_cast<std::uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
             }
             const std::string_view extension = trim(line.substr(digits));
@@ -302,8 +305,8 @@ ChunkedDecoder::Status ChunkedDecoder::feed(std::string& input, std::string& bod
                 step_ = Step::data;
             }
         } else if (step_ == Step::data) {
-            const auto n = static_cast<std::size_t>(
-                std::min<std::uint64_t>(remaining_, input.size() - pos));
+            const auto n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size() - pos));
             body.append(input, pos, n);
             pos += n;
             remaining_ -= n;

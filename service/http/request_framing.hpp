@@ -63,8 +63,8 @@ struct RequestHead {
 // The result of looking at the bytes received so far for one request head.
 struct HeadParse {
     enum class State { incomplete, complete, refused } state = State::incomplete;
-    std::size_t size = 0;  // complete: the bytes the head took, blank line included
-    RequestHead head;      // complete; refused for its framing, the head as read
+    std::size_t size = 0;    // complete: the bytes the head took, blank line included
+    RequestHead head;        // complete; refused for its framing, the head as read
     bool head_read = false;  // complete, or refused for its framing (not for its syntax)
     Refusal refusal;         // refused
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "http/json_codecs.hpp"
 #include "http/log.hpp"
@@ -310,7 +311,8 @@ httplib::Response Server::Impl::refusal_answer(const RequestHead* head, const Re
         res.status = refusal.status;
         res.set_content(refusal.detail, "text/plain; charset=utf-8");
     } else {
-        send_problem(req, res, {refusal.status, status_title(refusal.status), refusal.detail, {}, {}});
+        send_problem(req, res,
+                     {refusal.status, status_title(refusal.status), refusal.detail, {}, {}});
     }
     if (refusal.status == 429 || refusal.status == 503) res.set_header("Retry-After", "5");
     res.set_header("X-Content-Type-Options", "nosniff");
@@ -335,10 +337,20 @@ int Server::bind() {
     return port;
 }
 
+// cpp-httplib's stop() does nothing until listen_after_bind() has begun, so a stop() that comes
+// between bind() and listen() (a SIGTERM right after "listening on" is logged) would be lost:
+// listen() and stop() meet through these two flags instead.
 bool Server::listen() {
-    return impl_->http.listen_after_bind();
+    impl_->listening = true;
+    if (impl_->stop_requested) return true;
+    const bool served = impl_->http.listen_after_bind();
+    impl_->listening = false;
+    return served;
 }
 void Server::stop() {
+    impl_->stop_requested = true;
+    while (impl_->listening && !impl_->http.is_running())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     impl_->http.stop();
 }
 bool Server::is_running() const {

@@ -125,6 +125,8 @@ struct Server::Impl {
     Metrics metrics;
     ResponseCache public_cache;  // GET /api/comments and /api/counts answers
     HttpServer http;
+    std::atomic<bool> listening{false};       // Server::listen() runs
+    std::atomic<bool> stop_requested{false};  // Server::stop() was called
 };
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& doc);

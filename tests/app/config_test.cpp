@@ -105,3 +105,26 @@ TEST_CASE("akismet_discard_margin takes a decimal from the file, the environment
     CHECK(!load_config("", {{"akismet_discard_margin", "-1"}}));
     CHECK(!load_config("", {{"akismet_discard_margin", "mye"}}));
 }
+
+TEST_CASE("connection limits and the request deadline reach the server's options") {
+    const auto defaults = server_options(load_config("", {}).value());
+    CHECK(defaults.max_header_bytes == 32768);
+    CHECK(defaults.max_connections == 1024);
+    CHECK(defaults.max_connections_per_ip == 128);
+    CHECK(defaults.request_timeout_ms == 10000);
+    const auto config = load_config("", {{"max_header_bytes", "16384"},
+                                         {"max_connections", "300"},
+                                         {"max_connections_per_ip", "16"},
+                                         {"request_timeout_seconds", "4"}});
+    REQUIRE(config);
+    const auto options = server_options(config.value());
+    CHECK(options.max_header_bytes == 16384);
+    CHECK(options.max_connections == 300);
+    CHECK(options.max_connections_per_ip == 16);
+    CHECK(options.request_timeout_ms == 4000);
+    const auto wrong = load_config("", {{"max_connections_per_ip", "0"},
+                                        {"request_timeout_seconds", "0"},
+                                        {"max_header_bytes", "100"}});
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.errors().size() == 3);
+}

@@ -13,8 +13,8 @@
 #include "http/raw_client.hpp"
 #include "support/test_support.hpp"
 
-using vokter::test::Process;
 using vokter::test::proc_status_kb;
+using vokter::test::Process;
 using vokter::test::RawClient;
 using vokter::test::TempDir;
 using namespace std::chrono_literals;
@@ -74,25 +74,27 @@ TEST_CASE("memory bombs leave the server's memory bounded, each answered with a 
         std::size_t total;
         int status;
     };
-    const std::string gzip_head = "Content-Encoding: gzip\r\nContent-Length: " +
-                                  std::to_string(bomb.size()) + "\r\n\r\n" + bomb;
+    const std::string gzip_head =
+        "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" +
+        bomb;
     const std::string none;
     const std::vector<Attack> attacks = {
         {"gzip bomb to an unknown path", "POST /x HTTP/1.1\r\nHost: a\r\n" + gzip_head, none, 0,
          415},
         {"gzip bomb to /api/comments",
-         "POST /api/comments HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n" +
-             gzip_head,
+         "POST /api/comments HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n" + gzip_head,
          none, 0, 415},
         {"endless chunked body to an unknown path",
          "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", chunk, k100MB, 413},
         {"endless chunked body to /api/rules/reload, unauthenticated",
          "POST /api/rules/reload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", chunk,
          k100MB, 413},
-        {"endless body without a length",
-         "POST /api/rules/reload HTTP/1.1\r\nHost: a\r\n\r\n", block, k100MB, 401},
-        {"Content-Length of 100 MB", "PUT /api/rules HTTP/1.1\r\nHost: a\r\nContent-Length: " +
-             std::to_string(k100MB) + "\r\n\r\n", block, k100MB, 413},
+        {"endless body without a length", "POST /api/rules/reload HTTP/1.1\r\nHost: a\r\n\r\n",
+         block, k100MB, 401},
+        {"Content-Length of 100 MB",
+         "PUT /api/rules HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(k100MB) +
+             "\r\n\r\n",
+         block, k100MB, 413},
         {"a 300 MB header line", "GET /healthz HTTP/1.1\r\nX-Stor: ", block, 300u << 20, 431},
         {"a 300 MB request line", "GET /", block, 300u << 20, 414},
     };
@@ -104,10 +106,11 @@ TEST_CASE("memory bombs leave the server's memory bounded, each answered with a 
         const auto answer = client.answer(5s);
         REQUIRE_MESSAGE(answer, std::string(attack.name));
         CHECK_MESSAGE(answer->status == attack.status, std::string(attack.name));
-        CHECK_MESSAGE(sent < 8u << 20, std::string(attack.name));  // the server stopped reading early
+        CHECK_MESSAGE(sent < 8u << 20,
+                      std::string(attack.name));  // the server stopped reading early
         const long rss = proc_status_kb(server.pid(), "VmRSS:");
-        MESSAGE(std::string(attack.name) << ": sent " << sent << " bytes, answered " << answer->status
-                            << ", server RSS " << rss << " kB");
+        MESSAGE(std::string(attack.name) << ": sent " << sent << " bytes, answered "
+                                         << answer->status << ", server RSS " << rss << " kB");
     }
     CHECK(probe(port).count() > 0);
     const long peak_after = proc_status_kb(server.pid(), "VmHWM:");
@@ -160,7 +163,7 @@ TEST_CASE("64 slow clients and 500 idle keep-alive connections lock no one out")
             worst = std::max(worst, latency);
         }
         MESSAGE("500 idle keep-alive connections: slowest probe answered in " << worst * 1000
-                                                                             << " ms");
+                                                                              << " ms");
     }
 }
 

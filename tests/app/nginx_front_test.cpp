@@ -19,8 +19,8 @@
 #include "http/raw_client.hpp"
 #include "support/test_support.hpp"
 
-using vokter::test::Process;
 using vokter::test::proc_status_kb;
+using vokter::test::Process;
 using vokter::test::RawClient;
 using vokter::test::TempDir;
 using json = nlohmann::json;
@@ -58,8 +58,8 @@ void rewrite(std::string& text, const std::string& from, const std::string& to) 
 // deploy/nginx.conf for a test: nginx listening on 127.0.0.1:`port`, passing to Vokter on
 // `upstream`, with its pid, logs and temporary files in `dir`.
 std::string test_config(const std::filesystem::path& dir, int port, int upstream) {
-    std::string conf = vokter::test::read_file(std::filesystem::path(VOKTER_SOURCE_DIR) /
-                                               "deploy" / "nginx.conf");
+    std::string conf =
+        vokter::test::read_file(std::filesystem::path(VOKTER_SOURCE_DIR) / "deploy" / "nginx.conf");
     rewrite(conf, "user www-data;\n", "");
     rewrite(conf, "pid /run/nginx.pid;", "pid " + (dir / "nginx.pid").string() + ";");
     rewrite(conf, "/var/log/nginx/error.log", (dir / "error.log").string());
@@ -143,9 +143,9 @@ TEST_CASE("behind deploy/nginx.conf, normal clients are answered through slow cl
         const auto added = vokter::test::run_vokter_command(dir, {"moderator", "add", "kari"});
         REQUIRE(added.code == 0);
         httplib::Client moderator("127.0.0.1", port);
-        const auto item = moderator.Get(
-            "/api/moderation/comments/" + std::to_string(id),
-            {{"Authorization", "Bearer " + vokter::test::second_line(added.output)}});
+        const auto item =
+            moderator.Get("/api/moderation/comments/" + std::to_string(id),
+                          {{"Authorization", "Bearer " + vokter::test::second_line(added.output)}});
         REQUIRE(item);
         REQUIRE(item->status == 200);
         // nginx replaced the claimed X-Forwarded-For with the peer it saw.

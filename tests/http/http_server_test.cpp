@@ -84,6 +84,9 @@ TEST_CASE("framing a proxy could read differently is refused with 400 and the co
     }
     CHECK(server.client().Get("/api/comments?thread=/blogg/innlegg")->body.find("\"total\":0") !=
           std::string::npos);
+    const std::string metrics = server.client().Get("/metrics")->body;
+    CHECK(metrics.find("vokter_http_refused_total 3\n") != std::string::npos);
+    CHECK(metrics.find("vokter_http_server_errors_total 0\n") != std::string::npos);
 }
 
 TEST_CASE("chunked bodies are read whole, strictly and within max_request_bytes") {
@@ -94,8 +97,8 @@ TEST_CASE("chunked bodies are read whole, strictly and within max_request_bytes"
         RawClient client(server.port);
         const std::string body = comment_json();
         client.send(chunked("/api/comments", "10\r\n" + body.substr(0, 16) + "\r\n" +
-                                                 hex(body.size() - 16) + "\r\n" +
-                                                 body.substr(16) + "\r\n0\r\n\r\n"));
+                                                 hex(body.size() - 16) + "\r\n" + body.substr(16) +
+                                                 "\r\n0\r\n\r\n"));
         const auto answer = client.answer();
         REQUIRE(answer);
         CHECK(answer->status == 201);
@@ -129,7 +132,8 @@ TEST_CASE("Content-Encoding is refused with 415 before the body is read") {
     RawClient client(server.port);
     client.send(
         "POST /api/comments HTTP/1.1\r\nHost: a\r\nOrigin: https://blogg.example\r\n"
-        "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 100000\r\n\r\n");
+        "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: "
+        "100000\r\n\r\n");
     const auto answer = client.answer();
     REQUIRE(answer);
     CHECK(answer->status == 415);
@@ -183,9 +187,9 @@ TEST_CASE("100 header fields are accepted and 101 are 431, as documented") {
 TEST_CASE("every answer carries X-Content-Type-Options: nosniff") {
     TestServer server;
     auto client = server.client();
-    for (const char* path : {"/healthz", "/api/comments?thread=/a", "/api/counts?thread=/a",
-                             "/api/comments", "/no/such/route", "/api/moderation/queue",
-                             "/widget.js", "/metrics"}) {
+    for (const char* path :
+         {"/healthz", "/api/comments?thread=/a", "/api/counts?thread=/a", "/api/comments",
+          "/no/such/route", "/api/moderation/queue", "/widget.js", "/metrics"}) {
         const auto res = client.Get(path);
         REQUIRE_MESSAGE(res, path);
         CHECK_MESSAGE(res->get_header_value("X-Content-Type-Options") == "nosniff", path);
@@ -205,9 +209,10 @@ TEST_CASE("Expect: 100-continue is answered before the body is sent") {
     TestServer server(options);
     const std::string body = comment_json();
     RawClient client(server.port);
-    client.send("POST /api/comments HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
-                "Expect: 100-continue\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n\r\n");
+    client.send(
+        "POST /api/comments HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+        "Expect: 100-continue\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n");
     const auto go_on = client.answer(2s);
     REQUIRE(go_on);
     CHECK(go_on->status == 100);
@@ -217,8 +222,9 @@ TEST_CASE("Expect: 100-continue is answered before the body is sent") {
     CHECK(created->status == 201);
     // Too large: 413 at once, instead of 100.
     RawClient large(server.port);
-    large.send("POST /api/comments HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
-               "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
+    large.send(
+        "POST /api/comments HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+        "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
     const auto refused = large.answer(2s);
     REQUIRE(refused);
     CHECK(refused->status == 413);
@@ -290,7 +296,9 @@ TEST_CASE("connections are limited per client address and in all") {
     const auto hold = [&](const char* from) {
         held.push_back(std::make_unique<RawClient>(server.port, from));
         held.back()->send(kHealth);
-        REQUIRE(held.back()->answer());
+        const auto answer = held.back()->answer();
+        REQUIRE(answer);
+        REQUIRE(answer->status == 200);
     };
     for (int i = 0; i < 4; ++i)
         hold(nullptr);
@@ -302,6 +310,7 @@ TEST_CASE("connections are limited per client address and in all") {
     CHECK(fifth.closed_within(3s));
     // Another address is still served.
     CHECK(probe_answers(server.port, 1s, "127.0.0.2"));
+    std::this_thread::sleep_for(100ms);  // the server closes the probe's connection after it
     for (int i = 0; i < 4; ++i)
         hold("127.0.0.3");
     RawClient ninth(server.port, "127.0.0.4");
@@ -332,4 +341,47 @@ TEST_CASE("a trusted proxy is not limited per address") {
         REQUIRE(answer);
         CHECK(answer->status == 200);
     }
+}
+
+TEST_CASE("a client that does not read its answers holds no worker, and gets them all later") {
+    auto options = TestServer::quiet_options();
+    options.threads = 2;
+    TestServer server(options);
+    std::string requests;
+    constexpr int kRequests = 600;  // 20 MB of answers each, more than socket buffers hold
+    for (int i = 0; i < kRequests; ++i)
+        requests += "GET /widget.js HTTP/1.1\r\nHost: a\r\n\r\n";
+    std::vector<std::unique_ptr<RawClient>> readers;
+    for (int i = 0; i < 4; ++i) {
+        readers.push_back(std::make_unique<RawClient>(server.port));
+        readers.back()->send(requests);
+    }
+    std::this_thread::sleep_for(300ms);  // their socket buffers fill up
+    for (int round = 0; round < 3; ++round)
+        CHECK(probe_answers(server.port, 1s));
+    std::vector<std::size_t> received(readers.size());
+    std::vector<std::thread> reading;
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+        reading.emplace_back([&, i] {
+            const auto answers = readers[i]->answers(kRequests, 30s);
+            received[i] = answers.size();
+        });
+    }
+    for (auto& thread : reading)
+        thread.join();
+    for (const std::size_t count : received)
+        CHECK(count == kRequests);
+}
+
+TEST_CASE("a stop() that comes between bind() and listen() is not lost") {
+    TestServer running;  // for its store and rules
+    auto options = TestServer::quiet_options();
+    options.port = 0;
+    vokter::http::Server server(options, running.store, running.rules, "key",
+                                [] { return vokter::http::RulesStatus{}; });
+    REQUIRE(server.bind() > 0);
+    server.stop();  // SIGTERM right after "listening on" is logged
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(server.listen());
+    CHECK(std::chrono::steady_clock::now() - started < 1s);
 }

@@ -25,11 +25,16 @@ std::uint64_t fmix(std::uint64_t h) {
     return h;
 }
 
-// Eight bytes as a little-endian number, whatever the machine's byte order.
+// Up to eight bytes as a little-endian number (missing high bytes 0), whatever the machine's
+// byte order.
 std::uint64_t load_le(const char* p, std::size_t n) {
     std::uint64_t v = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(&v, p, n);
+    } else {
+        for (std::size_t i = 0; i < n; ++i)
+            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    }
     return v;
 }
 
@@ -56,7 +61,7 @@ class Collector {
   public:
     explicit Collector(FeatureSet& set, std::size_t expected) : set_(set) {
         std::size_t slots = 64;
-        while (slots < expected * 2)
+        while (slots < expected + expected / 2)
             slots <<= 1;
         seen_.assign(slots, 0);
         set_.features.reserve(expected);
@@ -67,7 +72,7 @@ class Collector {
              std::uint64_t first_hash, std::string_view second = {},
              std::uint64_t second_hash = 0) {
         const std::uint64_t hash = feature_hash(prefix_hash, first_hash, second_hash);
-        if (set_.features.size() * 2 >= seen_.size()) grow();
+        if (set_.features.size() * 4 >= seen_.size() * 3) grow();  // at most 3/4 full
         std::size_t i = static_cast<std::size_t>(hash) & (seen_.size() - 1);
         while (seen_[i] != 0) {
             if (seen_[i] == hash) return;

@@ -7,8 +7,9 @@
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev libicu-dev libcld2-dev nlohmann-json3-dev \
-      doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev \
+      cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev libicu-dev \
+      libcld2-dev nlohmann-json3-dev doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev \
+      nginx \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -17,6 +18,7 @@ COPY schema schema
 COPY rules rules
 COPY service service
 COPY tests tests
+COPY deploy deploy
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
  && cmake --build build -j"$(nproc)" \
  && cd build && ctest --output-on-failure --timeout 600 \

@@ -1,7 +1,5 @@
 #include "app/rules_cli.hpp"
 
-#include "app/learning_backtest.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/learning_backtest.hpp"
 #include "core/default_rules.hpp"
 #include "core/evaluate.hpp"
 #include "core/utf8_scan.hpp"

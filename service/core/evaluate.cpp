@@ -117,8 +117,7 @@ Verdict evaluate(const Ruleset& ruleset, const Submission& submission, const Con
     std::vector<std::optional<Action>>& actions = matcher.actions_;
     const std::vector<std::string_view> body_words = words(normalised.body.folded);
     const std::vector<std::string_view> name_words = words(normalised.name.folded);
-    const HeuristicInput input{submission, normalised, context,   links,
-                               now,        body_words, name_words};
+    const HeuristicInput input{submission, normalised, context, links, now, body_words, name_words};
     std::string detail;
     for (const Heuristic& h : compiled.heuristics) {
         detail.clear();

@@ -92,8 +92,8 @@ struct HeuristicInput {
     const Submission& submission;
     const NormalisedSubmission& normalised;  // normalise_submission(submission)
     const Context& context;
-    std::span<const Link> links;  // find_links(submission.body)
-    std::int64_t now;             // Unix seconds
+    std::span<const Link> links;                   // find_links(submission.body)
+    std::int64_t now;                              // Unix seconds
     std::span<const std::string_view> body_words;  // words(normalised.body.folded)
     std::span<const std::string_view> name_words;  // words(normalised.name.folded)
 };

@@ -24,11 +24,12 @@ struct LanguageGuess {
     std::string code = "un";
     bool reliable = false;  // CLD2 is confident of its guess
     int percent = 0;        // share of the scored text in that language, 0..100
-    int text_bytes = 0;       // bytes of letters CLD2 scored (spaces, digits, punctuation left out)
+    int text_bytes = 0;     // bytes of letters CLD2 scored (spaces, digits, punctuation left out)
 };
 
 // Guesses the language of plain UTF-8 text from its first 512 bytes. Text that is not valid
-// UTF-8 from the first invalid byte on is left out. An empty or letterless text gives {"un", false, 0, 0}.
+// UTF-8 from the first invalid byte on is left out. An empty or letterless text gives {"un", false,
+// 0, 0}.
 LanguageGuess detect_language(std::string_view utf8);
 
 // The code a rule file's `languages` entry stands for, in CLD2's spelling ("nb" -> "no",

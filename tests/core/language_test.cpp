@@ -58,7 +58,8 @@ TEST_CASE("detect_language: other languages and scripts") {
 TEST_CASE("detect_language: the language of the largest share, not CLD2's summary language") {
     // CLD2's summary says "ko" here, for the two Korean words.
     const LanguageGuess g = detect_language(
-        "Something to dance to, even if your sad JUST dance!! PSY - GANGNAM STYLE (강남스타일) M/V");
+        "Something to dance to, even if your sad JUST dance!! PSY - GANGNAM STYLE (강남스타일) "
+        "M/V");
     CHECK(g.code == "en");
     CHECK(g.percent > 50);
 }

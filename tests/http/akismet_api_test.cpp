@@ -4,8 +4,8 @@
 
 #include <doctest/doctest.h>
 
-#include "http/crypto.hpp"
 #include "core/classifier/features.hpp"
+#include "http/crypto.hpp"
 #include "http/moderation_fixture.hpp"
 #include "http/test_server.hpp"
 #include "store/akismet_labels.hpp"

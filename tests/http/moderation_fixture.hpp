@@ -73,8 +73,9 @@ inline std::int64_t seed_comment(store::Store& store, const Seed& seed) {
 }
 
 struct ModerationServer : TestServer {
-    explicit ModerationServer(http::ServerOptions options = quiet_options())
-        : TestServer(std::move(options)), token(add_moderator(store, "kari")) {}
+    explicit ModerationServer(http::ServerOptions options = quiet_options(), bool classifier = true)
+        : TestServer(std::move(options), core::approve_all_ruleset(), classifier),
+          token(add_moderator(store, "kari")) {}
 
     httplib::Headers auth(const std::string& with = "") const {
         return {{"Authorization", "Bearer " + (with.empty() ? token : with)}};

@@ -14,10 +14,19 @@
 
 namespace vokter::test {
 
+inline store::StoreOptions store_options(const TempDir& dir, bool classifier) {
+    store::StoreOptions options{(dir / "vokter.db").string(), store::Durability::normal};
+    options.classifier = classifier;
+    return options;
+}
+
 struct TestServer {
+    // `classifier`: run the classifier's trainer (its transactions count in the writer's
+    // commits, which a test of transaction counts must not see).
     explicit TestServer(http::ServerOptions options = quiet_options(),
-                        core::RulesetPtr ruleset = core::approve_all_ruleset())
-        : store(store::StoreOptions{(dir / "vokter.db").string(), store::Durability::normal}),
+                        core::RulesetPtr ruleset = core::approve_all_ruleset(),
+                        bool classifier = true)
+        : store(store_options(dir, classifier)),
           rules(std::move(ruleset)),
           server(with_free_port(std::move(options)), store, rules, "test-form-key", [this] {
               return http::RulesStatus{rules.current()->version(), 0, ""};

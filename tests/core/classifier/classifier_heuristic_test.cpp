@@ -84,8 +84,8 @@ TEST_CASE("impossible classifier settings are refused like any rule error") {
     CHECK(has(errors_of("[{ min = 0.1, score = nan }]"), "each band must be"));
     CHECK(has(errors_of("[{ min = 0.1, score = 1.0 }]", "min_ham = 0\n"), "min_ham"));
     CHECK(has(errors_of("[{ min = 0.1, score = 1.0 }]", "score = 3.0\n"), "per band"));
-    auto missing = load_ruleset("version = \"t\"\n[[heuristic]]\nkind = \"classifier\"\n", "t.toml",
-                                nullptr);
+    auto missing =
+        load_ruleset("version = \"t\"\n[[heuristic]]\nkind = \"classifier\"\n", "t.toml", nullptr);
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.errors().front().where.starts_with("t.toml:"));
 }

@@ -25,7 +25,7 @@ void add_labelled_csv_flags(CLI::App& command, LabelledCsvOptions& csv) {
     column("--website-column", csv.website_column, "author website");
     column("--title-column", csv.title_column, "post title");
     column("--date-column", csv.date_column, "date (ISO 8601)");
-    column("--label-column", csv.label_column, "label (default: recognised, else the last column)");
+    column("--label-column", csv.label_column, "label (when none is recognised: the last column)");
     command
         .add_option("--spam-label", csv.spam_labels,
                     "Label meaning spam, any case (repeatable; default 1 and spam)")

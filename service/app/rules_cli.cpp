@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/learn_cli.hpp"
 #include "app/learning_backtest.hpp"
 #include "core/default_rules.hpp"
 #include "core/evaluate.hpp"
@@ -359,27 +360,7 @@ void add_rules_commands(CLI::App& app) {
                          "Rule file (omit or - for the embedded default)");
     backtest->add_option("--csv", state->backtest.csv_files, "Labelled CSV file (repeatable)")
         ->required();
-    LabelledCsvOptions& csv = state->backtest.csv;
-    const auto column = [&](const char* flag, std::string& target, const char* what) {
-        backtest->add_option(flag, target,
-                             std::string("Column of the ") + what +
-                                 " (default: recognised from the header; - for none)");
-    };
-    column("--body-column", csv.body_column, "comment text");
-    column("--name-column", csv.name_column, "author name");
-    column("--email-column", csv.email_column, "author e-mail");
-    column("--website-column", csv.website_column, "author website");
-    column("--title-column", csv.title_column, "post title");
-    column("--date-column", csv.date_column, "date (ISO 8601)");
-    column("--label-column", csv.label_column, "label (default: recognised, else the last column)");
-    backtest
-        ->add_option("--spam-label", csv.spam_labels,
-                     "Label meaning spam, any case (repeatable; default 1 and spam)")
-        ->capture_default_str();
-    backtest
-        ->add_option("--ham-label", csv.ham_labels,
-                     "Label meaning ham, any case (repeatable; default 0 and ham)")
-        ->capture_default_str();
+    add_labelled_csv_flags(*backtest, state->backtest.csv);
     backtest->add_flag("--show-misses", state->backtest.show_misses,
                        "List spam that was approved and ham that was held or filed as spam");
     backtest->add_option("--learn", state->learning.learn_files,

@@ -16,6 +16,7 @@
 #include <random>
 #include <string>
 
+#include "comment_text.hpp"
 #include "core/classifier/classifier.hpp"
 #include "core/default_rules.hpp"
 #include "core/evaluate.hpp"
@@ -24,20 +25,7 @@ namespace {
 
 using namespace vokter;
 
-std::string comment_2kb() {
-    const std::string paragraph =
-        "Takk for et veldig godt innlegg! Jeg prøvde oppskriften på blåbærpai i helgen, og den ble "
-        "en stor suksess hos hele familien. Great post, by the way: I shared it with my friends "
-        "and we talked about it for hours. Se også https://www.example.no/oppskrifter/pai for "
-        "mer. ";
-    std::string text;
-    while (text.size() < 2048)
-        text += paragraph;
-    text.resize(2048);
-    while ((static_cast<unsigned char>(text.back()) & 0xC0) == 0x80)
-        text.pop_back();
-    return text;
-}
+using bench::comment_2kb;
 
 core::Submission submission() {
     core::Submission s;

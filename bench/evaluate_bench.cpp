@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "comment_text.hpp"
 #include "core/default_rules.hpp"
 #include "core/evaluate.hpp"
 
@@ -14,21 +15,7 @@ namespace {
 
 using namespace vokter;
 
-// About 2 KB of ordinary Norwegian/English blog comment text with one link.
-std::string comment_2kb() {
-    const std::string paragraph =
-        "Takk for et veldig godt innlegg! Jeg prøvde oppskriften på blåbærpai i helgen, og den ble "
-        "en stor suksess hos hele familien. Great post, by the way: I shared it with my friends "
-        "and we talked about it for hours. Se også https://www.example.no/oppskrifter/pai for "
-        "mer. ";
-    std::string text;
-    while (text.size() < 2048)
-        text += paragraph;
-    text.resize(2048);
-    while ((static_cast<unsigned char>(text.back()) & 0xC0) == 0x80)
-        text.pop_back();
-    return text;
-}
+using bench::comment_2kb;
 
 // A rule file with `n` regex rules of the shapes people write: word lists, alternations with
 // classes, words = [...] rules, rules on other fields and on links.

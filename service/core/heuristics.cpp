@@ -81,21 +81,6 @@ bool looks_like_url_or_email(std::string_view text) {
     return dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
 }
 
-std::string_view email_domain(std::string_view email) {
-    const auto at = email.rfind('@');
-    return at == std::string_view::npos ? std::string_view{} : email.substr(at + 1);
-}
-
-// The host of a website field: "https://user@Host.example:80/path" -> "Host.example".
-std::string_view website_host(std::string_view url) {
-    if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
-        url.remove_prefix(scheme + 3);
-    }
-    url = url.substr(0, url.find_first_of("/?#"));
-    if (const auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
-    return url.substr(0, url.find(':'));
-}
-
 // The first host of `h.fields` found in `h.domains`, or an empty view.
 std::string_view blocked_host(const Heuristic& h, const HeuristicInput& in) {
     for (const Field field : h.fields) {
@@ -104,7 +89,7 @@ std::string_view blocked_host(const Heuristic& h, const HeuristicInput& in) {
                 if (h.domains->contains(link.host)) return link.host;
             }
         } else if (field == Field::website) {
-            const std::string_view host = website_host(in.submission.website);
+            const std::string_view host = url_host(in.submission.website);
             if (!host.empty() && h.domains->contains(host)) return host;
         } else if (field == Field::email) {
             const std::string_view domain = email_domain(in.submission.email);
@@ -207,7 +192,7 @@ bool name_spells_host(std::span<const std::string_view> name_words, std::string_
         }
     }
     if (joined.size() < 4) return false;
-    const std::string host = ascii_lower(website_host(website));
+    const std::string host = ascii_lower(url_host(website));
     std::string_view rest = host;
     const std::size_t tld = rest.rfind('.');
     if (tld == std::string_view::npos) return false;
@@ -410,7 +395,7 @@ std::optional<double> run_heuristic(const Heuristic& h, const HeuristicInput& in
             }
             if (h.match_website && name.size() >= 2 && name_spells_host(name, s.website)) {
                 detail = "name spells the website " +
-                         std::string(truncate_utf8(website_host(s.website), 60));
+                         std::string(truncate_utf8(url_host(s.website), 60));
                 return h.score;
             }
             return std::nullopt;

@@ -160,7 +160,8 @@ const std::vector<ConfigOption>& config_options() {
              return c.trusted_proxies = split_list(t), std::string();
          },
          [](const Config& c) { return join(c.trusted_proxies); }},
-        {"rate_limit_per_minute", "comment posts allowed per client IP per minute; 0 = no limit",
+        {"rate_limit_per_minute",
+         "comment posts, edits and deletions allowed per client IP per minute; 0 = no limit",
          [](Config& c, const std::string& t) {
              return parse_number(t, c.rate_limit_per_minute, 0, 1000000);
          },

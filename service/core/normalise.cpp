@@ -553,4 +553,28 @@ std::vector<std::string_view> words(std::string_view folded) {
     return out;
 }
 
+char32_t hidden_character(std::string_view utf8) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());
+    const auto length = static_cast<std::int32_t>(utf8.size());
+    std::int32_t i = 0;
+    while (i < length) {
+        if (bytes[i] < 0x80) {  // ASCII has no hidden characters but the controls callers refuse
+            ++i;
+            continue;
+        }
+        UChar32 c = 0;
+        U8_NEXT(bytes, i, length, c);
+        if (c < 0) continue;
+        const bool kept = c == 0x200C || c == 0x200D || (c >= 0x180B && c <= 0x180F) ||
+                          (c >= 0xE0020 && c <= 0xE007F) ||
+                          u_hasBinaryProperty(c, UCHAR_VARIATION_SELECTOR);
+        if (kept) continue;
+        if (u_hasBinaryProperty(c, UCHAR_BIDI_CONTROL) ||
+            u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+            return static_cast<char32_t>(c);
+        }
+    }
+    return 0;
+}
+
 }  // namespace vokter::core

@@ -40,6 +40,14 @@ struct NormalisedSubmission {
 
 NormalisedSubmission normalise_submission(const Submission& submission);
 
+// The first code point of `utf8` that changes how text around it is shown without being seen
+// itself, or 0 when there is none: bidi controls (U+202E makes "Kari\u202Egnp.exe" show as
+// "Karigexe.png"), and the other default-ignorable code points (zero-width space, word joiner,
+// soft hyphen, BOM, Hangul fillers that make a name look blank). Kept, because real names and
+// emoji need them: the zero-width joiner and non-joiner, variation selectors, emoji tag
+// characters and Mongolian variation selectors. `utf8` must be valid UTF-8.
+char32_t hidden_character(std::string_view utf8);
+
 // The words of folded text, as views into it: maximal runs of letters, combining marks and
 // digits (ICU character properties), an apostrophe or hyphen between two letters kept inside the
 // word; each Han, Hiragana or Katakana character is a word of its own. Ill-formed bytes separate

@@ -34,31 +34,32 @@ std::string_view bearer_token(std::string_view header) {
 
 std::string ModeratorAuth::authenticate(std::string_view authorization, const std::string& ip,
                                         std::int64_t now_ms) {
-    if (const int wait = blocked_for(ip, now_ms); wait > 0) {
-        throw ApiError(Problem{429,
-                               status_title(429),
-                               "too many failed logins from your address; try again in " +
-                                   std::to_string(wait) + " seconds",
-                               {},
-                               {{"Retry-After", std::to_string(wait)}}});
-    }
+    // A request without a token is not a guess: it is answered 401 and not counted, so a page
+    // opened before logging in, or a monitor probing the route, never locks anyone out.
     const std::string_view token = bearer_token(authorization);
-    if (token.empty()) {
-        record_failure(ip, now_ms);
-        unauthorised("send a moderator token as 'Authorization: Bearer TOKEN'");
-    }
+    if (token.empty()) unauthorised("send a moderator token as 'Authorization: Bearer TOKEN'");
     const std::string hash = sha256(token);
     std::optional<store::Moderator> moderator;
     {
         auto db = store_.read();
         moderator = store::find_moderator_by_token_hash(*db, hash);
     }
-    if (!moderator || !constant_time_equal(moderator->token_hash, hash)) {
-        record_failure(ip, now_ms);
-        unauthorised("the moderator token is not valid");
+    if (moderator && constant_time_equal(moderator->token_hash, hash)) {
+        // A right token is never refused, even from an address that has guessed wrong: a
+        // moderator behind the same proxy or NAT as a guesser keeps working.
+        clear(ip);
+        return moderator->name;
     }
-    clear(ip);
-    return moderator->name;
+    if (const int wait = blocked_for(ip, now_ms); wait > 0) {
+        throw ApiError(Problem{429,
+                               status_title(429),
+                               "too many wrong moderator tokens from your address; try again in " +
+                                   std::to_string(wait) + " seconds",
+                               {},
+                               {{"Retry-After", std::to_string(wait)}}});
+    }
+    record_failure(ip, now_ms);
+    unauthorised("the moderator token is not valid");
 }
 
 int ModeratorAuth::blocked_for(const std::string& ip, std::int64_t now_ms) {

@@ -3,10 +3,15 @@
 // counter of failed attempts per client IP.
 //
 // A request is authenticated by `Authorization: Bearer TOKEN`: the token's SHA-256 is looked up
-// in the moderators table and compared in constant time. Tokens are never logged or kept. A
-// client IP with `max_failures` failures within `window_seconds` is answered 429 (with
-// Retry-After) for the rest of that window, even with a right token, so guessing costs time;
-// a success clears the IP's count. A restart forgets the counts. Thread-safe.
+// in the moderators table and compared in constant time. Tokens are never logged or kept.
+//
+// Only wrong tokens count as failures; a request without one does not. A client IP with
+// `max_failures` wrong tokens within `window_seconds` has further wrong tokens answered 429
+// (with Retry-After) for the rest of that window instead of 401. A right token is always
+// accepted and clears the IP's count: the brake must never lock out a moderator who shares an
+// address with a guesser. Tokens are 256 random bits (`vokter moderator add`), so the brake does
+// not protect the odds of a guess (they are nil either way); it keeps guessers out of the 401
+// log and tells them to back off. A restart forgets the counts. Thread-safe.
 
 #include <cstdint>
 #include <mutex>
@@ -30,8 +35,8 @@ class ModeratorAuth {
 
     // The name of the moderator whose token `authorization` (the header's value) carries.
     // Throws ApiError 401 with `WWW-Authenticate: Bearer realm="vokter"` when the header is
-    // missing, malformed or the token unknown, and 429 with Retry-After when `ip` has failed
-    // too often.
+    // missing, malformed or the token unknown, and 429 with Retry-After instead when the token
+    // is unknown and `ip` has sent too many unknown tokens.
     std::string authenticate(std::string_view authorization, const std::string& ip,
                              std::int64_t now_ms);
 

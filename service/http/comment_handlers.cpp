@@ -78,20 +78,55 @@ bool origin_only(std::string_view url) {
     return slash == std::string_view::npos || slash + 1 == url.size();
 }
 
-// Where a no-JS form post returns to: the page it came from (Referer), else the thread URI.
-// A page on another site sends only its origin as Referer (browsers' default policy is
-// strict-origin-when-cross-origin): then the thread names the page, joined to that origin when
-// it is a path.
-std::string return_page(const httplib::Request& req, const std::string& thread) {
+// "scheme://host[:port]" of an absolute http(s) URL, in lower case, or "" when `url` is not
+// one or is one that browsers could read differently (user info, backslashes).
+std::string url_origin(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return "";
+    const std::string scheme = core::ascii_lower(url.substr(0, scheme_end));
+    if (scheme != "https" && scheme != "http") return "";
+    const std::string_view rest = url.substr(scheme_end + 3);
+    const std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+    if (host.empty() || host.find_first_of("@\\ ") != std::string_view::npos) return "";
+    return scheme + "://" + core::ascii_lower(host);
+}
+
+// Where a 303 may send the browser: a path on Vokter's own site (never "//host", which
+// browsers read as another site), or a page on the thread's own site, Vokter's own host or an
+// origin listed in `cors_origins`. Anything else would make the form an open redirect.
+bool allowed_return(std::string_view page, const std::string& thread, const httplib::Request& req,
+                    const std::vector<std::string>& origins) {
+    if (page.empty() || page.find_first_of("\\\r\n\t") != std::string_view::npos) return false;
+    if (page.starts_with("/")) return !page.starts_with("//");
+    const std::string origin = url_origin(page);
+    if (origin.empty()) return false;
+    if (origin == url_origin(thread)) return true;
+    if (req.has_header("Host") &&
+        origin.substr(origin.find("://") + 3) == core::ascii_lower(req.get_header_value("Host"))) {
+        return true;
+    }
+    return std::find(origins.begin(), origins.end(), origin) != origins.end();
+}
+
+// Where a no-JS form post returns to: the page it came from (Referer), else the thread URI,
+// else "/", the first of them `allowed_return` accepts. A page on another site sends only its
+// origin as Referer (browsers' default policy is strict-origin-when-cross-origin): then the
+// thread names the page, joined to that origin when it is a path.
+std::string return_page(const httplib::Request& req, const std::string& thread,
+                        const std::vector<std::string>& origins) {
+    const auto without_fragment = [](std::string url) {
+        if (const auto hash = url.find('#'); hash != std::string::npos) url.resize(hash);
+        return url;
+    };
     std::string page = req.get_header_value("Referer");
-    if (page.empty() || (origin_only(page) && !thread.empty())) {
+    if (!page.empty() && origin_only(page) && !thread.empty()) {
         if (page.ends_with('/')) page.pop_back();
         page = thread.starts_with("/") ? page + thread : thread;
     }
-    if (const auto hash = page.find('#'); hash != std::string::npos) page.resize(hash);
-    const bool safe =
-        page.starts_with("/") || page.starts_with("http://") || page.starts_with("https://");
-    return safe && page.find_first_of("\r\n") == std::string::npos ? page : "/";
+    for (const std::string& candidate : {without_fragment(page), without_fragment(thread)}) {
+        if (allowed_return(candidate, thread, req, origins)) return candidate;
+    }
+    return "/";
 }
 
 std::int64_t path_id(const httplib::Request& req) {
@@ -101,6 +136,19 @@ std::int64_t path_id(const httplib::Request& req) {
 }
 
 }  // namespace
+
+// Posts, edits and deletions from one client address share the `rate_limit_per_minute` bucket:
+// each is a write, and an edit is scored again.
+void Server::Impl::limit_writes(const std::string& ip, std::int64_t now) {
+    if (const int wait = limiter.acquire(ip, now); wait > 0) {
+        throw ApiError(Problem{429,
+                               status_title(429),
+                               "too many comments and edits from your address; try again in " +
+                                   std::to_string(wait) + " seconds",
+                               {},
+                               {{"Retry-After", std::to_string(wait)}}});
+    }
+}
 
 void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Response& res,
                                        const httplib::ContentReader& reader) {
@@ -114,14 +162,7 @@ void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Res
         submission.user_agent = req.get_header_value("User-Agent").substr(0, 512);
         submission.referrer = req.get_header_value("Referer").substr(0, 1024);
         const std::int64_t now = now_ms();
-        if (const int wait = limiter.acquire(submission.ip, now); wait > 0) {
-            throw ApiError(Problem{429,
-                                   status_title(429),
-                                   "too many comments from your address; try again in " +
-                                       std::to_string(wait) + " seconds",
-                                   {},
-                                   {{"Retry-After", std::to_string(wait)}}});
-        }
+        limit_writes(submission.ip, now);
         std::optional<std::int64_t> rendered_at;
         if (const auto token = form_token_of(fields)) {
             rendered_at = form_tokens.verify(*token, submission.thread);
@@ -134,8 +175,8 @@ void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Res
             .fetch_add(1, std::memory_order_relaxed);
         if (kind == BodyKind::form) {
             res.status = 303;
-            res.set_header("Location",
-                           return_page(req, thread) + "#comment-" + std::to_string(submitted.id));
+            res.set_header("Location", return_page(req, thread, options.cors_origins) +
+                                           "#comment-" + std::to_string(submitted.id));
             return;
         }
         send_json(res, submitted.status == store::kApproved ? 201 : 202,
@@ -143,11 +184,11 @@ void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Res
         res.set_header("Location", "/api/comments/" + std::to_string(submitted.id));
     } catch (const ApiError& e) {
         if (kind != BodyKind::form) throw;
-        send_form_error(res, e.problem(), return_page(req, ""));
+        send_form_error(res, e.problem(), return_page(req, "", options.cors_origins));
     } catch (const std::exception& e) {  // a storage fault (503) or a bug (500): as the barrier
         if (kind != BodyKind::form) throw;
         log_line(std::string("error: ") + req.method + " " + req.path + ": " + e.what());
-        send_form_error(res, unexpected_problem(e), return_page(req, ""));
+        send_form_error(res, unexpected_problem(e), return_page(req, "", options.cors_origins));
     }
 }
 
@@ -238,13 +279,16 @@ void Server::Impl::handle_edit_comment(const httplib::Request& req, httplib::Res
     FieldMap checked = fields;
     checked["thread"] = "/";  // the stored thread is kept; validation needs a value
     const core::Submission edited = validate_submission(checked, options.limits);
-    const std::string status =
-        comments.edit(id, req.get_header_value("X-Edit-Token"), edited, now_ms());
+    const std::int64_t now = now_ms();
+    limit_writes(client_ip(req), now);  // an edit is scored and written again, like a post
+    const std::string status = comments.edit(id, req.get_header_value("X-Edit-Token"), edited, now);
     send_json(res, 200, {{"id", id}, {"status", public_status(status, options.policy)}});
 }
 
 void Server::Impl::handle_delete_comment(const httplib::Request& req, httplib::Response& res) {
-    comments.remove(path_id(req), req.get_header_value("X-Edit-Token"), now_ms());
+    const std::int64_t now = now_ms();
+    limit_writes(client_ip(req), now);
+    comments.remove(path_id(req), req.get_header_value("X-Edit-Token"), now);
     res.status = 204;
 }
 

@@ -206,7 +206,7 @@ void Server::Impl::setup_routes() {
     http.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
         apply_cors(req, res);
         res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-        res.set_header("Access-Control-Allow-Headers", "Content-Type, X-Edit-Token, Authorization");
+        res.set_header("Access-Control-Allow-Headers", "Content-Type, X-Edit-Token");
         res.set_header("Access-Control-Max-Age", "600");
         res.status = 204;
     });
@@ -263,15 +263,26 @@ std::string Server::Impl::read_body(const httplib::Request& req,
     return body;
 }
 
+// The routes a page on another origin may call: the public comment API. Moderator and rules
+// routes never answer cross-origin, whatever `cors_origins` says: the moderator page is served
+// by Vokter itself, from its own origin.
+static bool cross_origin_route(std::string_view path) {
+    return path == "/api/comments" || path.starts_with("/api/comments/") || path == "/api/counts" ||
+           path == "/api/form-token";
+}
+
 void Server::Impl::apply_cors(const httplib::Request& req, httplib::Response& res) const {
-    if (!req.has_header("Origin") || !req.path.starts_with("/api/")) return;
+    if (!req.has_header("Origin") || !cross_origin_route(req.path)) return;
     const std::string origin = req.get_header_value("Origin");
+    // "*" stands for any web site: an http(s) origin. `Origin: null` (sandboxed frames, file:
+    // pages, some redirects) is never a site and never allowed.
+    const bool site = origin.starts_with("https://") || origin.starts_with("http://");
     const bool allowed = std::find_if(options.cors_origins.begin(), options.cors_origins.end(),
                                       [&](const std::string& o) {
-                                          return o == "*" || o == origin;
+                                          return (o == "*" && site) || o == origin;
                                       }) != options.cors_origins.end();
     res.set_header("Vary", "Origin");
-    if (!allowed) return;
+    if (!allowed || origin == "null") return;
     res.set_header("Access-Control-Allow-Origin", origin);
     res.set_header("Access-Control-Expose-Headers", "Location, Retry-After");
 }

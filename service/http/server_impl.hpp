@@ -96,6 +96,9 @@ struct Server::Impl {
     // --- shared helpers (server.cpp) ---
     // The client's address: the peer, or the X-Forwarded-For entry a trusted proxy added.
     std::string client_ip(const httplib::Request& req) const;
+    // Throws 429 with Retry-After when `ip` has written too often: posts, edits, deletions
+    // (comment_handlers.cpp).
+    void limit_writes(const std::string& ip, std::int64_t now);
     // Reads the body through `reader`, refusing more than `limit` bytes with 413.
     std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader,
                           std::size_t limit) const;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
 
+#include "core/normalise.hpp"
 #include "core/text.hpp"
 #include "http/problem.hpp"
 
@@ -218,6 +220,12 @@ core::Submission validate_submission(const FieldMap& fields, const SubmissionLim
             {"name", "is longer than " + std::to_string(limits.name_chars) + " characters"});
     } else if (has_control_chars(name, false)) {
         errors.push_back({"name", "contains control characters"});
+    } else if (const char32_t hidden = core::hidden_character(name)) {
+        char code[16];
+        std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(hidden));
+        errors.push_back(
+            {"name", std::string("contains an invisible or text-direction character (") + code +
+                         "); write the name without it"});
     } else {
         s.name = std::string(name);
     }

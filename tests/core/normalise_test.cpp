@@ -193,4 +193,25 @@ TEST_CASE("words: emoji and symbols separate words") {
     CHECK(words_of("Привет, МИР") == Words{"привет", "мир"});
 }
 
+TEST_CASE("hidden_character finds bidi controls and invisible code points, not joiners") {
+    CHECK(hidden_character("Kari Nordmann") == 0);
+    CHECK(hidden_character("Ærlige Åse Øvre") == 0);
+    CHECK(hidden_character("Kari\u202Egnp.exe") == 0x202E);
+    CHECK(hidden_character("\u2067x\u2069") == 0x2067);
+    CHECK(hidden_character("a\u200Fb") == 0x200F);
+    CHECK(hidden_character("a\u061Cb") == 0x061C);
+    CHECK(hidden_character("\u200B") == 0x200B);
+    CHECK(hidden_character("Ola\u00ADNord") == 0x00AD);
+    CHECK(hidden_character("\u3164\u3164") == 0x3164);
+    CHECK(hidden_character("x\u2060y") == 0x2060);
+    CHECK(hidden_character("\uFEFFPer") == 0xFEFF);
+    // What real names and emoji are made of stays.
+    CHECK(hidden_character("\U0001F468\u200D\U0001F469\u200D\U0001F467") == 0);
+    CHECK(hidden_character("\u2764\uFE0F") == 0);
+    CHECK(hidden_character("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645") == 0);  // Persian
+    CHECK(hidden_character(
+              "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F") == 0);
+    CHECK(hidden_character("שלום עליכם") == 0);  // right-to-left letters are not controls
+}
+
 }  // namespace vokter::core

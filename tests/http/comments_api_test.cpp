@@ -77,7 +77,9 @@ TEST_CASE("a comment is stored, answered 201 and listed byte-exact") {
 }
 
 TEST_CASE("a form post is stored and redirected back to the page with 303") {
-    TestServer server;
+    http::ServerOptions options = TestServer::quiet_options();
+    options.cors_origins = {"https://blogg.example"};  // the blog's origin: the 303 may go there
+    TestServer server(options);
     httplib::Headers headers = {{"Referer", "https://blogg.example/innlegg?id=4#skjema"}};
     const auto res = server.client().Post(
         "/api/comments", headers,
@@ -285,6 +287,46 @@ TEST_CASE("flooding from one address is 429 with Retry-After") {
     CHECK(retry <= 20);
 }
 
+TEST_CASE("edits and deletions share the posting rate limit, wrong edit tokens too") {
+    http::ServerOptions options = TestServer::quiet_options();
+    options.rate_limit_per_minute = 4;
+    TestServer server(options);
+    const json created = json_of(server.post({{"thread", "/a"}, {"body", "utkast"}}));
+    const std::string path = "/api/comments/" + std::to_string(created["id"].get<int>());
+    const httplib::Headers token = {{"X-Edit-Token", created["edit_token"].get<std::string>()}};
+    auto client = server.client();
+    REQUIRE(client.Put(path, token, R"({"body":"utkast 2"})", "application/json")->status == 200);
+    check_problem(
+        client.Put(path, {{"X-Edit-Token", "gjett"}}, R"({"body":"x"})", "application/json"), 403);
+    REQUIRE(client.Put(path, token, R"({"body":"utkast 3"})", "application/json")->status == 200);
+    const auto limited = client.Put(path, token, R"({"body":"utkast 4"})", "application/json");
+    check_problem(limited, 429);
+    CHECK(std::stoi(limited->get_header_value("Retry-After")) >= 1);
+    check_problem(client.Delete(path, token), 429);
+    check_problem(server.post({{"thread", "/a"}, {"body", "nytt"}}), 429);
+    CHECK(get_thread(server, "thread=/a")["comments"][0]["body"] == "utkast 3");
+}
+
+TEST_CASE("names with bidi controls or invisible characters are refused; emoji names are kept") {
+    TestServer server;
+    for (const char* name : {"Kari\u202Egnp.exe", "Kari\u2066Nordmann", "\u200B", "Ola\u00ADNord",
+                             "\u3164", "Per\uFEFF"}) {
+        CAPTURE(name);
+        const auto res = server.post({{"thread", "/a"}, {"name", name}, {"body", "hei"}});
+        check_problem(res, 422);
+        const json doc = json_of(res);
+        REQUIRE(doc["errors"].size() == 1);
+        CHECK(doc["errors"][0]["field"] == "name");
+        CHECK(doc["errors"][0]["message"].get<std::string>().find("U+") != std::string::npos);
+    }
+    // Joiners and variation selectors belong to real names and emoji: kept byte-exact.
+    const std::string family =
+        "Familien \U0001F468\u200D\U0001F469\u200D\U0001F467 \u2764\uFE0F Ram\u012B\u200Cn "
+        "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F";
+    post_ok(server, {{"thread", "/b"}, {"name", family}, {"body", "hei"}});
+    CHECK(get_thread(server, "thread=/b")["comments"][0]["name"] == family);
+}
+
 TEST_CASE("the author can edit and delete within the window with the edit token") {
     TestServer server;
     const auto res = server.post({{"thread", "/a"}, {"body", "Førsteutkast"}, {"email", "a@b.no"}});
@@ -367,6 +409,36 @@ TEST_CASE("CORS: configured origins get the headers, others do not") {
                                    "application/json");
     CHECK(error->status == 400);
     CHECK(error->get_header_value("Access-Control-Allow-Origin") == "https://blogg.example");
+}
+
+TEST_CASE("CORS \"*\" allows any web site on the public API, never null nor moderator routes") {
+    http::ServerOptions options = TestServer::quiet_options();
+    options.cors_origins = {"*"};
+    TestServer server(options);
+    auto client = server.client();
+    const auto site = client.Get("/api/counts?thread=/a", {{"Origin", "https://any.example"}});
+    CHECK(site->get_header_value("Access-Control-Allow-Origin") == "https://any.example");
+    const auto null = client.Get("/api/counts?thread=/a", {{"Origin", "null"}});
+    CHECK(null->status == 200);
+    CHECK_FALSE(null->has_header("Access-Control-Allow-Origin"));
+    for (const char* path : {"/api/moderation/queue", "/api/rules", "/api/moderation/stats"}) {
+        CAPTURE(path);
+        const auto res = client.Get(path, {{"Origin", "https://any.example"},
+                                           {"Authorization", "Bearer " + std::string(64, 'a')}});
+        CHECK(res->status == 401);
+        CHECK_FALSE(res->has_header("Access-Control-Allow-Origin"));
+        const auto preflight =
+            client.Options(path, {{"Origin", "https://any.example"},
+                                  {"Access-Control-Request-Method", "GET"},
+                                  {"Access-Control-Request-Headers", "authorization"}});
+        CHECK_FALSE(preflight->has_header("Access-Control-Allow-Origin"));
+    }
+    const auto preflight = client.Options(
+        "/api/comments/7",
+        {{"Origin", "https://any.example"}, {"Access-Control-Request-Method", "PUT"}});
+    CHECK(preflight->get_header_value("Access-Control-Allow-Origin") == "https://any.example");
+    CHECK(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization") ==
+          std::string::npos);
 }
 
 TEST_CASE("too many header fields are refused with 431") {

@@ -5,7 +5,7 @@ JOBS ?= 2
 RELEASE := build/release
 DEBUG := build/debug
 
-.PHONY: run test test-browser test-akismet build deps format lint bench asan clean
+.PHONY: run test test-browser test-akismet build deps format lint bench asan fuzz fuzz-build clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -24,6 +24,7 @@ test:
 	cd $(DEBUG) && ctest --output-on-failure --timeout 600
 	@$(MAKE) --no-print-directory test-browser
 	@$(MAKE) --no-print-directory test-akismet
+	@$(MAKE) --no-print-directory fuzz
 
 # The widget and the moderator page in Debian's Chromium, driven by playwright-core from npm
 # (never a downloaded browser). Needs the npm registry for `npm ci`.
@@ -43,11 +44,26 @@ test-akismet:
 	cd tests/akismet && npm ci --no-audit --no-fund --loglevel=error && \
 		VOKTER_BINARY=$(CURDIR)/$(DEBUG)/vokter node --test
 
-# The same suites under AddressSanitizer and UndefinedBehaviorSanitizer.
-asan: deps
-	@cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DVOKTER_SANITIZE=ON >/dev/null
-	@cmake --build build/asan -j$(JOBS)
-	cd build/asan && ctest --output-on-failure --timeout 900
+# clang with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer's coverage: one build
+# (build/asan, -O1 as libFuzzer advises) for the fuzz targets and the sanitized test suites.
+ASAN := build/asan
+fuzz-build:
+	@scripts/install-deps.sh build bench fuzz
+	@CXX=clang++ cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+		-DVOKTER_FUZZ=ON \
+		-DVOKTER_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN) --target fuzzers -j$(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS (30) on its seed corpus, after replaying its reproducers.
+FUZZ_SECONDS ?= 30
+fuzz: fuzz-build
+	fuzz/run.sh --build $(ASAN) --seconds $(FUZZ_SECONDS)
+
+# The C++ suites under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it after
+# `make test`; the fuzz targets, which `make fuzz` runs, are left out here).
+asan: fuzz-build
+	@cmake --build $(ASAN) -j$(JOBS)
+	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1800 -LE fuzz
 
 bench:
 	@scripts/install-deps.sh build bench

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Vokter needs that are missing on this machine.
-# Usage: scripts/install-deps.sh [build|bench|browser|akismet]...   (default: build)
+# Usage: scripts/install-deps.sh [build|bench|browser|akismet|fuzz]...   (default: build)
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
@@ -9,6 +9,7 @@ build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nl
 # front that tests/app/nginx_front_test.cpp starts with deploy/nginx.conf.
 bench=(libbenchmark-dev wrk curl nginx)
 browser=(chromium nodejs npm)
+fuzz=(clang libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes of Debian's clang 14
 akismet=(nodejs)  # plus npm when nodejs does not bring it (NodeSource builds do)
 
 wanted=()
@@ -17,8 +18,9 @@ for group in "${@:-build}"; do
         build) wanted+=("${build[@]}") ;;
         bench) wanted+=("${bench[@]}") ;;
         browser) wanted+=("${browser[@]}") ;;
+        fuzz) wanted+=("${fuzz[@]}") ;;
         akismet) wanted+=("${akismet[@]}"); command -v npm >/dev/null || wanted+=(npm) ;;
-        *) echo "install-deps: unknown group '$group' (build, bench, browser, akismet)" >&2; exit 2 ;;
+        *) echo "install-deps: unknown group '$group' (build, bench, browser, akismet, fuzz)" >&2; exit 2 ;;
     esac
 done
 

@@ -221,8 +221,10 @@ Result<Config> load_config(const std::string& config_file,
             for (const auto& [key, value] : file) {
                 const auto where = config_file + ":" + std::to_string(value.source().begin.line);
                 const auto& options = config_options();
+                const std::string_view name =
+                    key.str();  // clang 14 lambdas cannot capture bindings
                 const auto option = std::find_if(options.begin(), options.end(),
-                                                 [&](const auto& o) { return o.key == key.str(); });
+                                                 [&](const auto& o) { return o.key == name; });
                 if (option == options.end()) {
                     errors.push_back(
                         {"unknown_setting", "unknown setting " + std::string(key.str()), where});
@@ -262,8 +264,9 @@ Result<Config> load_config(const std::string& config_file,
     }
     for (const auto& [key, text] : flags) {
         const auto& options = config_options();
+        const std::string& name = key;  // lambdas cannot capture bindings in clang 14
         const auto option = std::find_if(options.begin(), options.end(),
-                                         [&](const auto& o) { return o.key == key; });
+                                         [&](const auto& o) { return o.key == name; });
         if (option != options.end()) apply(*option, text, flag_name(key));
     }
     if (!errors.empty()) return errors;

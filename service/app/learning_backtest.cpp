@@ -112,9 +112,10 @@ int run_learning_backtest(const core::Ruleset& rules, const LearningBacktestOpti
         err << "backtest needs at least one --csv file\n";
         return 1;
     }
-    const bool read = read_all(options.learn_files, options.csv, learned, err) &
-                      read_all(options.csv_files, options.csv, scored, err);
-    if (!read) return 1;
+    // Both are read, so the errors of every file are reported at once.
+    const bool learned_read = read_all(options.learn_files, options.csv, learned, err);
+    const bool scored_read = read_all(options.csv_files, options.csv, scored, err);
+    if (!learned_read || !scored_read) return 1;
 
     core::LiveModel model;
     for (const LabelledComment& c : learned)

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs Vokter's libFuzzer targets (fuzz/*_fuzz.cpp) on their committed seed corpus.
+#
+#   fuzz/run.sh [--build DIR] [--seconds N | --runs N] [--merge] [--jobs N] [NAME...]
+#
+# For each target (all when no NAME is given): every committed reproducer in
+# fuzz/reproducers/NAME is replayed first and must pass, then the fuzzer runs for N seconds
+# (default 30) or N executions, starting from fuzz/corpus/NAME. New inputs go to a scratch
+# directory, not to the committed corpus, unless --merge is given: then the inputs that add
+# coverage are merged into fuzz/corpus/NAME (minimised by libFuzzer's -merge=1). A finding stops
+# the run with its input in DIR/fuzz-findings/NAME/; fix the defect, then commit the input to
+# fuzz/reproducers/NAME so it is replayed from then on.
+# DIR is a build configured with -DVOKTER_FUZZ=ON (make fuzz: build/asan).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$here/../build/asan"
+seconds=30
+runs=""
+merge=0
+jobs=1
+names=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --build) build="$2"; shift 2 ;;
+        --seconds) seconds="$2"; shift 2 ;;
+        --runs) runs="$2"; shift 2 ;;
+        --merge) merge=1; shift ;;
+        --jobs) jobs="$2"; shift 2 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -*) echo "fuzz/run.sh: unknown option $1" >&2; exit 2 ;;
+        *) names+=("$1"); shift ;;
+    esac
+done
+if [ ${#names[@]} -eq 0 ]; then
+    for source in "$here"/*_fuzz.cpp; do
+        stem="$(basename "$source" .cpp)"
+        names+=("${stem%_fuzz}")
+    done
+fi
+
+# UBSan findings abort (the build uses -fno-sanitize-recover); ASan's leak checker stays on.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+status=0
+for name in "${names[@]}"; do
+    binary="$build/fuzz/fuzz_$name"
+    corpus="$here/corpus/$name"
+    reproducers="$here/reproducers/$name"
+    if [ ! -x "$binary" ]; then
+        echo "fuzz $name: $binary is missing (build with: make fuzz)" >&2
+        exit 2
+    fi
+    if [ ! -d "$corpus" ] || [ -z "$(ls -A "$corpus")" ]; then
+        echo "fuzz $name: no seed corpus in $corpus" >&2
+        exit 2
+    fi
+    findings="$build/fuzz-findings/$name"
+    mkdir -p "$findings"
+    if [ -d "$reproducers" ] && [ -n "$(ls -A "$reproducers")" ]; then
+        count=$(find "$reproducers" -type f | wc -l)
+        if ! "$binary" -runs=1 "$reproducers"/* >"$findings/replay.log" 2>&1; then
+            echo "fuzz $name: a committed reproducer fails again:" >&2
+            tail -30 "$findings/replay.log" >&2
+            status=1
+            continue
+        fi
+        echo "fuzz $name: $count reproducers pass"
+    fi
+    scratch="$(mktemp -d)"
+    limit=(-max_total_time="$seconds")
+    [ -n "$runs" ] && limit=(-runs="$runs")
+    max_len=8192
+    # evaluate runs every default rule on each input: comments of up to 2 KB keep it at
+    # thousands of executions a second under ASan.
+    [ "$name" = evaluate ] && max_len=2048
+    log="$findings/run.log"
+    started=$(date +%s)
+    set +e
+    "$binary" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len -print_final_stats=1 \
+        -artifact_prefix="$findings/" -jobs="$jobs" -workers="$jobs" "$scratch" "$corpus" \
+        >"$log" 2>&1
+    code=$?
+    set -e
+    [ "$jobs" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null && rm -f fuzz-*.log
+    elapsed=$(( $(date +%s) - started ))
+    executions=$(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$log" |
+                 awk '{s += $2} END {print s + 0}')
+    if [ $code -ne 0 ]; then
+        echo "fuzz $name: FINDING after $executions executions (${elapsed}s); input in $findings/" >&2
+        grep -E 'ERROR|property failed|SUMMARY|runtime error' "$log" | head -10 >&2
+        status=1
+    else
+        echo "fuzz $name: $executions executions in ${elapsed}s, no finding" \
+             "(corpus $(ls "$corpus" | wc -l) seeds + $(ls "$scratch" | wc -l) new)"
+    fi
+    if [ $merge -eq 1 ] && [ $code -eq 0 ]; then
+        "$binary" -merge=1 -max_len=$max_len "$corpus" "$scratch" >"$findings/merge.log" 2>&1
+        echo "fuzz $name: corpus now $(ls "$corpus" | wc -l) inputs"
+    fi
+    rm -rf "$scratch"
+done
+exit $status

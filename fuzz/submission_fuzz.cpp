@@ -17,8 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) return 0;
     const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
     http::SubmissionLimits limits;
-    limits.body_chars = 2000;
+    limits.body_chars = 500;  // small, so that inputs of 2 KB pass every limit
     limits.name_chars = 40;
+    limits.email_bytes = 80;
+    limits.website_bytes = 120;
+    limits.title_chars = 60;
+    limits.thread_bytes = 200;
     try {
         const http::FieldMap fields =
             data[0] & 1 ? http::parse_json_fields(body) : http::parse_form_fields(body);

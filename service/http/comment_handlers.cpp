@@ -1,5 +1,7 @@
 // Handlers of the public comment API: parse, call the CommentService, encode.
 
+#include <malloc.h>
+
 #include "core/text.hpp"
 #include "http/json_codecs.hpp"
 #include "http/problem.hpp"
@@ -369,6 +371,16 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
     }
     metric("vokter_classifier_training_pending", "Training jobs not yet applied to the model.",
            "gauge", static_cast<std::uint64_t>(pending));
+    // The allocator's view (glibc mallinfo2): memory in use by the process's data, and memory
+    // freed but still held. Resident memory that grows with `in_use` is data (a cache filling,
+    // or a leak); growth in `free` only is the allocator keeping freed memory.
+    const struct mallinfo2 heap = mallinfo2();
+    text +=
+        "# HELP vokter_heap_bytes Heap memory by state: in use (small blocks and mmap'ed large "
+        "ones) or freed and held by the allocator.\n# TYPE vokter_heap_bytes gauge\n";
+    text +=
+        "vokter_heap_bytes{state=\"in_use\"} " + std::to_string(heap.uordblks + heap.hblkhd) + "\n";
+    text += "vokter_heap_bytes{state=\"free\"} " + std::to_string(heap.fordblks) + "\n";
     res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
 }
 

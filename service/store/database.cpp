@@ -163,9 +163,17 @@ Connection::Connection(const std::string& path, Durability durability, bool read
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, 5000);
-    if (!read_only) exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA foreign_keys=ON");
-    exec(durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    try {  // a constructor that throws runs no destructor: close the handle here
+        if (!read_only) exec("PRAGMA journal_mode=WAL");
+        exec("PRAGMA foreign_keys=ON");
+        exec(durability == Durability::full ? "PRAGMA synchronous=FULL"
+                                            : "PRAGMA synchronous=NORMAL");
+    } catch (...) {
+        cache_.clear();
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        throw;
+    }
 }
 
 Connection::~Connection() {

@@ -120,7 +120,8 @@ TEST_CASE("the classifier says nothing until it has learned min_ham ham and min_
 
     Submission ham;
     ham.body = "fin tur i marka i dag";
-    const Hit* ham_hit = classifier_hit(evaluate(*rules, ham, context, 0));
+    const Verdict ham_verdict = evaluate(*rules, ham, context, 0);  // the hit points into it
+    const Hit* ham_hit = classifier_hit(ham_verdict);
     REQUIRE(ham_hit);
     CHECK(ham_hit->score == -2.0);
     CHECK(ham_hit->detail.find("toward ham: ") != std::string::npos);

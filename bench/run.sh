@@ -234,3 +234,7 @@ if [ "$ERRORS_TOTAL" -ne 0 ]; then
     echo "bench: $ERRORS_TOTAL requests failed" >&2
     exit 1
 fi
+# The soak runs on its own (bench/soak.sh, ten minutes); the smoke run checks that it still works.
+if [ $SMOKE = 1 ]; then
+    BENCH_PREBUILT=1 BENCH_BUILD="$BUILD" "$ROOT/bench/soak.sh" --smoke
+fi

@@ -197,8 +197,10 @@ HeadParse parse_request_head(std::string_view data, const FramingLimits& limits,
         }
         scanned = data.size();
         const std::string_view rest = data.substr(start);
-        if (rest.size() > limits.max_line_bytes + 1 &&
-            std::memchr(rest.data(), '\n', limits.max_line_bytes + 1) == nullptr) {
+        // A request line of max_line_bytes ends with CR LF at offsets max and max + 1: only
+        // when no LF is among the first max + 2 bytes is the line over the limit.
+        if (rest.size() > limits.max_line_bytes + 2 &&
+            std::memchr(rest.data(), '\n', limits.max_line_bytes + 2) == nullptr) {
             return refused(414, over_limit("the request line", limits.max_line_bytes));
         }
         if (rest.size() > limits.max_head_bytes) {
@@ -275,7 +277,7 @@ ChunkedDecoder::Status ChunkedDecoder::feed(std::string& input, std::string& bod
         if (step_ == Step::size_line) {
             const auto line_end = input.find("\r\n", pos);
             if (line_end == std::string::npos) {
-                if (input.size() - pos > kMaxChunkLine) {
+                if (input.size() - pos > kMaxChunkLine + 1) {  // the line and its CR
                     return refuse(400, over_limit("a chunk-size line", kMaxChunkLine));
                 }
                 break;
@@ -321,8 +323,9 @@ ChunkedDecoder::Status ChunkedDecoder::feed(std::string& input, std::string& bod
             step_ = Step::size_line;
         } else {  // trailer fields, skipped, up to the blank line
             const auto line_end = input.find("\r\n", pos);
-            const std::size_t length =
-                (line_end == std::string::npos ? input.size() : line_end) - pos;
+            // Without its line end yet, a trailing CR may be the start of one: not counted.
+            std::size_t length = (line_end == std::string::npos ? input.size() : line_end) - pos;
+            if (line_end == std::string::npos && length > 0 && input.back() == '\r') --length;
             if (trailer_bytes_ + length > limits_.max_head_bytes) {
                 return refuse(431, over_limit("the trailer", limits_.max_head_bytes));
             }

@@ -84,6 +84,26 @@ TEST_CASE("a head is incomplete until its blank line, however it is cut") {
     CHECK_FALSE(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").head.close);
 }
 
+TEST_CASE("a request line of exactly the limit is accepted however it arrives") {
+    // Found by fuzz/request_framing_fuzz.cpp: fed in pieces, a request line of max_line_bytes
+    // was refused with 414 while its CR LF had not all arrived, and accepted when sent whole.
+    FramingLimits limits;
+    const std::string line = "GET /" + std::string(limits.max_line_bytes - 14, 'a') + " HTTP/1.1";
+    REQUIRE(line.size() == limits.max_line_bytes);
+    const std::string text = line + "\r\nHost: a\r\n\r\n";
+    std::size_t scanned = 0;
+    for (std::size_t n = 1; n < text.size(); ++n) {
+        CAPTURE(n);
+        CHECK(parse_request_head(text.substr(0, n), limits, scanned).state ==
+              HeadParse::State::incomplete);
+    }
+    CHECK(parse_request_head(text, limits, scanned).state == HeadParse::State::complete);
+    // One byte more is over the limit, whole or in pieces.
+    const std::string longer = "GET /a" + line.substr(5) + "\r\nHost: a\r\n\r\n";
+    CHECK(refusal_of(longer) == 414);
+    CHECK(refusal_of(longer.substr(0, limits.max_line_bytes + 3)) == 414);
+}
+
 TEST_CASE("framing a proxy could read differently is refused: request smuggling") {
     CHECK(refusal_of(post("Content-Length: 5\r\nContent-Length: 6\r\n")) == 400);
     CHECK(refusal_of(post("Content-Length: 5\r\nContent-Length: 5\r\n")) == 400);
@@ -138,6 +158,25 @@ TEST_CASE("malformed heads are refused with 400") {
              std::string("GET / HTTP/1.1\nHost: a\n\n"),  // LF only
          }) {
         CHECK_MESSAGE(refusal_of(text) == 400, text);
+    }
+}
+
+TEST_CASE("chunk-size and trailer lines at their limits are read the same in any pieces") {
+    // The chunk-size line may be 1024 bytes (its extensions included), the trailer as long as
+    // a head (line ends included); a CR that has arrived without its LF does not count.
+    const std::string size_line = "5;" + std::string(1022, 'x');
+    const std::string raw = size_line + "\r\nhallo\r\n0\r\nT: " +
+                            std::string(FramingLimits{}.max_head_bytes - 10, 'y') + "\r\n\r\n";
+    for (std::size_t step : {std::size_t{1}, std::size_t{7}, raw.size()}) {
+        CAPTURE(step);
+        std::string body, rest;
+        CHECK(decode(raw, body, step, rest) == ChunkedDecoder::Status::done);
+        CHECK(body == "hallo");
+    }
+    const std::string too_long = "5;" + std::string(1023, 'x') + "\r\nhallo\r\n0\r\n\r\n";
+    for (std::size_t step : {std::size_t{1}, too_long.size()}) {
+        std::string body, rest;
+        CHECK(decode(too_long, body, step, rest) == ChunkedDecoder::Status::refused);
     }
 }
 

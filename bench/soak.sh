@@ -100,7 +100,7 @@ PIDS+=($!)
 ) &
 PIDS+=($!)
 
-echo "seconds,rss_kb,rss_anon_kb,rss_file_kb,fds,threads,comments,heap_in_use_kb,heap_free_kb" >"$CSV"
+echo "seconds,rss_kb,rss_anon_kb,rss_file_kb,fds,threads,comments,heap_in_use_kb,heap_free_kb,model_kb,writer_cache_kb,reader_cache_kb" >"$CSV"
 started=$(date +%s)
 while :; do
     now=$(( $(date +%s) - started ))
@@ -115,7 +115,10 @@ while :; do
     comments=$(echo "$metrics" | awk '/^vokter_comments_total/ {s += $2} END {print s + 0}')
     in_use=$(echo "$metrics" | awk '/^vokter_heap_bytes\{state="in_use"\}/ {print int($2 / 1024)}')
     free=$(echo "$metrics" | awk '/^vokter_heap_bytes\{state="free"\}/ {print int($2 / 1024)}')
-    echo "$now,$rss,$anon,$file,$fds,$threads,$comments,$in_use,$free" >>"$CSV"
+    model=$(echo "$metrics" | awk '/^vokter_classifier_model_bytes/ {print int($2 / 1024)}')
+    writer_cache=$(echo "$metrics" | awk '/^vokter_store_page_cache_bytes\{connection="writer"\}/ {print int($2 / 1024)}')
+    reader_cache=$(echo "$metrics" | awk '/^vokter_store_page_cache_bytes\{connection="readers"\}/ {print int($2 / 1024)}')
+    echo "$now,$rss,$anon,$file,$fds,$threads,$comments,$in_use,$free,$model,$writer_cache,$reader_cache" >>"$CSV"
     [ "$now" -ge "$DURATION" ] && break
     sleep "$SAMPLE"
 done

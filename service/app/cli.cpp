@@ -94,6 +94,7 @@ int run_cli(int argc, char** argv) {
                                          "./vokter.db, embedded rules)");
     add_config_flags(*serve_cmd, config_file, given);
     serve_cmd->callback([&] {
+        limit_thread_caches(argv);  // starts this program again, before any thread
         if (auto config = config_or_report(config_file, given)) {
             exit_code = serve(*config);
         } else {

@@ -4,10 +4,13 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -66,6 +69,18 @@ void tune_allocator() {
 }
 
 }  // namespace
+
+void limit_thread_caches(char** argv) {
+    const char* tunables = std::getenv("GLIBC_TUNABLES");
+    std::string value = tunables ? tunables : "";
+    if (value.find("glibc.malloc.tcache_count") != std::string::npos) return;
+    value += (value.empty() ? "" : ":") + std::string("glibc.malloc.tcache_count=2");
+    setenv("GLIBC_TUNABLES", value.c_str(), 1);
+    execv("/proc/self/exe", argv);
+    // Still here: keep going on the default caches (and do not try again in a child).
+    http::log_line(std::string("warning: cannot limit the allocator's thread caches: ") +
+                   std::strerror(errno));
+}
 
 int serve(const Config& config) {
     // Signals are taken by one thread with sigwait; block them before any thread starts so

@@ -371,6 +371,13 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
     }
     metric("vokter_classifier_training_pending", "Training jobs not yet applied to the model.",
            "gauge", static_cast<std::uint64_t>(pending));
+    text +=
+        "# HELP vokter_store_page_cache_bytes SQLite page cache memory: the writer's and the "
+        "idle read connections'.\n# TYPE vokter_store_page_cache_bytes gauge\n";
+    text += "vokter_store_page_cache_bytes{connection=\"writer\"} " +
+            std::to_string(store.writer().page_cache_bytes()) + "\n";
+    text += "vokter_store_page_cache_bytes{connection=\"readers\"} " +
+            std::to_string(store.reader_page_cache_bytes()) + "\n";
     // The allocator's view (glibc mallinfo2): memory in use by the process's data, and memory
     // freed but still held. Resident memory that grows with `in_use` is data (a cache filling,
     // or a leak); growth in `free` only is the allocator keeping freed memory.

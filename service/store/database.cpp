@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace vokter::store {
 
 namespace {
@@ -22,7 +24,7 @@ void check(sqlite3* db, int code, std::string_view what) {
 // connections of all request threads and the writer would contend for.
 void configure_sqlite() {
     static const bool configured = [] {
-        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // SQLITE_MISUSE if SQLite already started
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         return true;
     }();
     (void)configured;
@@ -223,6 +225,13 @@ void Connection::set_busy_timeout(int ms) {
 bool Connection::in_transaction() const {
     return sqlite3_get_autocommit(db_) == 0;
 }
+std::size_t Connection::page_cache_bytes() const {
+    int used = 0;
+    int highwater = 0;
+    sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0);
+    return static_cast<std::size_t>(std::max(used, 0));
+}
+
 bool Connection::is_read_only() const {
     return sqlite3_db_readonly(db_, "main") == 1;
 }

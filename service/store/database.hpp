@@ -118,6 +118,9 @@ class Connection {
     bool in_transaction() const;
     // True when SQLite could open the file only for reading (permissions, a read-only mount).
     bool is_read_only() const;
+    // Memory held by this connection's page cache (bounded by PRAGMA cache_size). Not
+    // thread-safe: call from the thread that holds the connection.
+    std::size_t page_cache_bytes() const;
 
   private:
     sqlite3* db_ = nullptr;

@@ -175,6 +175,14 @@ void Store::wait_for_training() {
     if (trainer_) trainer_->drain();
 }
 
+std::size_t Store::reader_page_cache_bytes() {
+    std::lock_guard lock(pool_mutex_);
+    std::size_t bytes = 0;
+    for (const auto& db : idle_)
+        bytes += db->page_cache_bytes();
+    return bytes;
+}
+
 Store::Lease Store::read() {
     {
         std::unique_lock lock(pool_mutex_);

@@ -90,6 +90,10 @@ class Store {
     // Never waits for the database. Thread-safe.
     WriteHealth write_health();
 
+    // Memory in the page caches of the read connections now in the pool (lent ones are not
+    // counted). Thread-safe.
+    std::size_t reader_page_cache_bytes();
+
   private:
     void open_checks(Connection& db);  // verify_on_open, on the writer thread
 

@@ -109,6 +109,7 @@ void Writer::loop() {
             }
         }
         run_batch(batch);
+        page_cache_bytes_.store(db_.page_cache_bytes(), std::memory_order_relaxed);
         if (inline_checkpoint_due_) {
             // Between transactions, after the batch that filled the WAL has been answered:
             // complete the checkpoint, so that the next transaction starts the WAL afresh.

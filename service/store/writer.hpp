@@ -70,6 +70,10 @@ class Writer {
     // Transactions committed so far. It only grows, and grows after the data of a commit is
     // visible to readers: read it before reading the database to label what you read.
     std::uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
+    // The writer connection's page cache after its last batch (Connection::page_cache_bytes).
+    std::size_t page_cache_bytes() const {
+        return page_cache_bytes_.load(std::memory_order_relaxed);
+    }
 
     // Empty while writes succeed; after a transaction met a storage fault (a full disk, a lock
     // held past the busy timeout, a read-only or damaged file: StoreError::is_unavailable) the
@@ -99,6 +103,7 @@ class Writer {
     bool stopping_ = false;
     std::string fault_;  // guarded by mutex_
     std::atomic<std::uint64_t> commits_{0};
+    std::atomic<std::size_t> page_cache_bytes_{0};
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_wake_;
     bool checkpoint_due_ = false;

@@ -76,6 +76,37 @@ TEST_CASE("serve answers, logs requests and stops cleanly on SIGTERM") {
     CHECK(log.find("stopped") != std::string::npos);
 }
 
+namespace {
+
+// The environment the process `pid` was started with (/proc/PID/environ: the strings as execve
+// passed them, NUL-separated; glibc's loader may cut GLIBC_TUNABLES there where it parsed it).
+std::string environment_of(pid_t pid) {
+    return vokter::test::read_file("/proc/" + std::to_string(pid) + "/environ");
+}
+
+}  // namespace
+
+TEST_CASE("serve limits glibc's thread caches unless the operator set them") {
+    TempDir dir;
+    SUBCASE("unset: started again with two blocks a size, on the same pid") {
+        Process server(serve_args(dir), dir / "server.log",
+                       {{"GLIBC_TUNABLES", "glibc.malloc.arena_test=4"}});
+        REQUIRE_MESSAGE(server.wait_for_port() > 0, server.log());
+        const std::string env = environment_of(server.pid());
+        CHECK(env.find("GLIBC_TUNABLES=glibc.malloc.arena_test=4") != std::string::npos);
+        CHECK(env.find("glibc.malloc.tcache_count=2") != std::string::npos);
+        CHECK(server.log().find("cannot limit") == std::string::npos);
+    }
+    SUBCASE("set by the operator: kept as it is") {
+        Process server(serve_args(dir), dir / "server.log",
+                       {{"GLIBC_TUNABLES", "glibc.malloc.tcache_count=7"}});
+        REQUIRE_MESSAGE(server.wait_for_port() > 0, server.log());
+        const std::string env = environment_of(server.pid());
+        CHECK(env.find("GLIBC_TUNABLES=glibc.malloc.tcache_count=7") != std::string::npos);
+        CHECK(env.find("tcache_count=2") == std::string::npos);
+    }
+}
+
 TEST_CASE("every acknowledged comment survives kill -9 of the server") {
     TempDir dir;
     std::set<long> acknowledged;

@@ -1,0 +1,207 @@
+// The moderation statistics kept by triggers (schema/0007_moderation_counts.sql) against the
+// same figures computed from every comment, hit and log entry, after random sequences of the
+// store's own writes: posts, decisions, edits scored again, deletions.
+
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "store/comment_repository.hpp"
+#include "store/migrations.hpp"
+#include "store/moderation_repository.hpp"
+#include "store/moderation_stats.hpp"
+
+using namespace vokter;
+using namespace vokter::store;
+
+namespace {
+
+constexpr std::int64_t kDay = 86'400'000;
+constexpr std::int64_t kNow = 20'000 * kDay + 13 * 3'600'000;  // 13:00 UTC on day 20,000
+
+// The figures of moderation_stats() computed from the rows themselves, as the definitions in
+// store/moderation_stats.hpp read.
+ModerationStats computed_stats(Connection& db, int days, int top_rules) {
+    ModerationStats stats;
+    for (const char* status : {kPending, kSpam, kApproved, kRejected, kDeleted})
+        stats.by_status.emplace_back(status, 0);
+    auto& counts = db.prepare("SELECT status, count(*) FROM comments GROUP BY status");
+    while (counts.step()) {
+        for (auto& [status, count] : stats.by_status)
+            if (counts.text_view(0) == status) count = counts.int64(1);
+    }
+    const std::int64_t since = (kNow / kDay - (days - 1)) * kDay;
+    for (int i = 0; i < days; ++i)
+        stats.days.push_back(DayStats{since + i * kDay});
+    auto& per_day = db.prepare(
+        "WITH v AS (SELECT c.created / 86400000 AS day, c.status AS status, "
+        "COALESCE((SELECT l.old_status FROM moderation_log l WHERE l.comment_id = c.id "
+        "ORDER BY l.id LIMIT 1), c.status) AS verdict FROM comments c WHERE c.created >= ?1) "
+        "SELECT day, count(*), sum(status = 'approved'), sum(verdict = 'approved'), "
+        "sum(verdict = 'pending'), sum(verdict = 'spam') FROM v GROUP BY day");
+    per_day.bind(1, since);
+    while (per_day.step()) {
+        const std::int64_t index = per_day.int64(0) - since / kDay;
+        if (index >= days) continue;
+        DayStats& day = stats.days[static_cast<std::size_t>(index)];
+        day.submitted = per_day.int64(1);
+        day.approved = per_day.int64(2);
+        day.auto_approved = per_day.int64(3);
+        day.held = per_day.int64(4);
+        day.spam = per_day.int64(5);
+    }
+    auto& oldest = db.prepare("SELECT min(created) FROM comments WHERE status = 'pending'");
+    if (oldest.step() && !oldest.is_null(0)) stats.oldest_pending_created = oldest.int64(0);
+    auto& rules = db.prepare(
+        "WITH d AS (SELECT h.rule AS rule, h.score AS score, "
+        "(SELECT l.new_status FROM moderation_log l WHERE l.comment_id = c.id "
+        "AND l.action IN ('approve', 'reject', 'spam') ORDER BY l.id DESC LIMIT 1) AS decision "
+        "FROM comments c JOIN rule_hits h ON h.comment_id = c.id WHERE c.created >= ?1) "
+        "SELECT rule, count(*), "
+        "total((score > 0 AND decision IN ('spam', 'rejected')) OR "
+        "(score < 0 AND decision = 'approved')), "
+        "total((score > 0 AND decision = 'approved') OR "
+        "(score < 0 AND decision IN ('spam', 'rejected'))) "
+        "FROM d GROUP BY rule ORDER BY count(*) DESC, rule LIMIT ?2");
+    rules.bind(1, since).bind(2, top_rules);
+    while (rules.step()) {
+        stats.top_rules.push_back(
+            RuleAgreement{rules.text(0), rules.int64(1), rules.int64(2), rules.int64(3)});
+    }
+    return stats;
+}
+
+void check_same(const ModerationStats& kept, const ModerationStats& computed) {
+    CHECK(kept.by_status == computed.by_status);
+    REQUIRE(kept.days.size() == computed.days.size());
+    for (std::size_t i = 0; i < kept.days.size(); ++i) {
+        const DayStats& a = kept.days[i];
+        const DayStats& b = computed.days[i];
+        INFO("day " << i);
+        CHECK(a.day_start == b.day_start);
+        CHECK(a.submitted == b.submitted);
+        CHECK(a.approved == b.approved);
+        CHECK(a.auto_approved == b.auto_approved);
+        CHECK(a.held == b.held);
+        CHECK(a.spam == b.spam);
+    }
+    CHECK(kept.oldest_pending_created == computed.oldest_pending_created);
+    REQUIRE(kept.top_rules.size() == computed.top_rules.size());
+    for (std::size_t i = 0; i < kept.top_rules.size(); ++i) {
+        INFO("rule " << computed.top_rules[i].rule);
+        CHECK(kept.top_rules[i].rule == computed.top_rules[i].rule);
+        CHECK(kept.top_rules[i].hits == computed.top_rules[i].hits);
+        CHECK(kept.top_rules[i].agreed == computed.top_rules[i].agreed);
+        CHECK(kept.top_rules[i].disagreed == computed.top_rules[i].disagreed);
+    }
+}
+
+// Random rule hits: rules of either sign, sometimes the same rule twice.
+core::Verdict random_verdict(std::mt19937& random) {
+    static const std::vector<core::Hit> kinds = {
+        {"LINKS", 2.0, "body", "3 links"},   {"PHARMA", 4.0, "body", "viagra"},
+        {"KNOWN_AUTHOR", -2.0, "", "2 approved"}, {"SHOUTING", 0.5, "body", "71%"},
+        {"LINKS", 1.0, "website", "1 link"}};
+    core::Verdict verdict;
+    verdict.ruleset_version = "test";
+    const int count = std::uniform_int_distribution<int>(0, 3)(random);
+    for (int i = 0; i < count; ++i) {
+        verdict.hits.push_back(kinds[std::uniform_int_distribution<std::size_t>(
+            0, kinds.size() - 1)(random)]);
+        verdict.score += verdict.hits.back().score;
+    }
+    return verdict;
+}
+
+std::string random_status(std::mt19937& random) {
+    static const char* statuses[] = {kApproved, kPending, kSpam};
+    return statuses[std::uniform_int_distribution<int>(0, 2)(random)];
+}
+
+}  // namespace
+
+TEST_CASE("the kept moderation counts equal the counts computed from the rows") {
+    for (const unsigned seed : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u}) {
+        INFO("seed " << seed);
+        Connection db(":memory:", Durability::normal);
+        migrate(db);
+        std::mt19937 random(seed);
+        std::vector<std::int64_t> ids;
+        for (int step = 0; step < 400; ++step) {
+            const int op = std::uniform_int_distribution<int>(0, 9)(random);
+            if (op < 4 || ids.empty()) {
+                NewComment c;
+                c.submission.thread = "/blogg/innlegg-" + std::to_string(step % 3);
+                c.submission.name = "Kari";
+                c.submission.body = "Takk for innlegget " + std::to_string(step);
+                c.status = random_status(random);
+                c.verdict = random_verdict(random);
+                // From 12 days ago (outside a 10-day window) to 2 days ahead (a skewed clock).
+                c.created =
+                    kNow + std::uniform_int_distribution<std::int64_t>(-12 * kDay, 2 * kDay)(random);
+                ids.push_back(insert_comment(db, c));
+                continue;
+            }
+            const std::int64_t id =
+                ids[std::uniform_int_distribution<std::size_t>(0, ids.size() - 1)(random)];
+            if (op < 8) {
+                static const Decision decisions[] = {Decision::approve, Decision::reject,
+                                                     Decision::spam, Decision::remove};
+                apply_decision(db, id, decisions[std::uniform_int_distribution<int>(0, 3)(random)],
+                               "ola", "", kNow);
+            } else if (op == 8) {
+                core::Submission edited;
+                edited.name = "Kari";
+                edited.body = "Rettet: takk for innlegget " + std::to_string(step);
+                update_comment(db, id, edited, random_verdict(random), random_status(random), kNow);
+            } else {
+                // A comment row deleted outright (Vokter keeps tombstones; counts follow anyway).
+                // Only rows nothing else refers to can go.
+                db.prepare(
+                      "DELETE FROM comments WHERE id = ?1 AND NOT EXISTS "
+                      "(SELECT 1 FROM moderation_log WHERE comment_id = ?1) AND NOT EXISTS "
+                      "(SELECT 1 FROM comments WHERE parent_id = ?1 OR root_id = ?1) AND NOT "
+                      "EXISTS (SELECT 1 FROM akismet_labels WHERE comment_id = ?1)")
+                    .bind(1, id)
+                    .run();
+            }
+            if (step % 50 == 49) check_same(moderation_stats(db, kNow, 10, 100),
+                                            computed_stats(db, 10, 100));
+        }
+        check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
+    }
+}
+
+TEST_CASE("migrating a database with comments fills the counts from its rows") {
+    Connection db(":memory:", Durability::normal);
+    migrate(db);
+    std::mt19937 random(7);
+    for (int i = 0; i < 60; ++i) {
+        NewComment c;
+        c.submission.thread = "/blogg/eldre-innlegg";
+        c.submission.name = "Ola";
+        c.submission.body = "Kommentar " + std::to_string(i);
+        c.status = random_status(random);
+        c.verdict = random_verdict(random);
+        c.created = kNow - (i % 5) * kDay;
+        const std::int64_t id = insert_comment(db, c);
+        if (i % 3 == 0) apply_decision(db, id, Decision::spam, "ola", "", kNow);
+        if (i % 4 == 0) apply_decision(db, id, Decision::approve, "ola", "", kNow);
+    }
+    const ModerationStats before = moderation_stats(db, kNow, 10, 100);
+    db.reset_statements();  // a statement left stepping keeps the tables locked
+    // As a database of schema version 6 had them: no counts, no triggers; then migrate again.
+    for (const char* trigger :
+         {"comment_counts_insert", "comment_counts_update", "comment_counts_first_entry",
+          "comment_counts_delete", "rule_counts_insert", "rule_counts_delete",
+          "rule_counts_decision"})
+        db.exec(std::string("DROP TRIGGER ") + trigger);
+    db.exec("DROP TABLE comment_counts; DROP TABLE rule_counts; PRAGMA user_version = 6");
+    CHECK(migrate(db) == 1);
+    check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
+    check_same(moderation_stats(db, kNow, 10, 100), before);
+    std::int64_t comments = 0;
+    for (const auto& [status, count] : before.by_status) comments += count;
+    CHECK(comments == 60);
+    CHECK(before.top_rules.size() >= 3);
+}

@@ -2,8 +2,11 @@
 # Vokter's benchmarks, in one run on this machine, written to bench/RESULTS.md:
 #   1. HTTP load with wrk: a no-op cpp-httplib baseline and `vokter serve` (release build, fresh
 #      database, default rules, durable commits), POST /api/comments at 1/8/32/64 connections,
-#      a thread page of 50 comments, counts for 20 threads. Figures are also given as ratios to
-#      the baseline measured in the same run.
+#      POST /1.1/comment-check stored and is_test=1, a thread page of 50 comments, counts for 20
+#      threads. Figures are also given as ratios to the baseline measured in the same run.
+#   1b. The write path against what SQLite itself commits (bench/sqlite_limit, run after the
+#      servers stop, at the batch size the writer reached): the durable paths as shares of it,
+#      and where the writer's time went (its figures in /metrics).
 #   2. Memory: the server's RSS sampled every second under POST load after a warm-up.
 #   3. Rule engine micro-benchmarks (evaluate, load) and storage at scale, when built.
 # Usage: bench/run.sh [--smoke]      --smoke: a few seconds in all, to check the scripts work
@@ -50,6 +53,11 @@ port_of() {  # LOG
     echo "bench: no server came up; see $1:" >&2; cat "$1" >&2; exit 1
 }
 
+# The Akismet-compatible API's key, made before the server opens the file.
+API_KEY=$("$VOKTER" apikey add bench --blog https://blogg.example.no --db "$WORK/bench.db" 2>/dev/null |
+    grep -E '^[0-9a-f]+$' || true)
+[ -n "$API_KEY" ] || { echo "bench: vokter apikey add printed no key" >&2; exit 1; }
+
 "$BASELINE" 0 64 2>"$WORK/baseline.log" &
 PIDS+=($!)
 VOKTER_RATE_LIMIT_PER_MINUTE=0 VOKTER_LOG_REQUESTS=false \
@@ -66,26 +74,44 @@ for i in $(seq 1 50); do
         -d "{\"thread\":\"/blogg/lesverdig\",\"name\":\"Leser $i\",\"body\":\"Kommentar nummer $i: takk for et godt og grundig innlegg om blåbær og æøå.\"}"
 done
 
-# wrk_run NAME PORT SCRIPT CONNECTIONS SECONDS -> prints the RESULT line's fields. Each run
-# gets its own id (it runs in a subshell, so no counter survives it): the POST script puts it
+# wrk_run NAME PORT SCRIPT CONNECTIONS SECONDS [ARGS…] -> prints the RESULT line's fields. Each
+# run gets its own id (it runs in a subshell, so no counter survives it): the POST scripts put it
 # in every body, so no run repeats another's comments (a repeat would be a 409).
 wrk_run() {
     local threads=2
     [ "$4" -lt 2 ] && threads=1
     wrk -t"$threads" -c"$4" -d"${5}s" --timeout 5s -s "$ROOT/bench/wrk/$3" \
-        "http://127.0.0.1:$2" -- "$(date +%s%N)" | grep '^RESULT' | sed 's/^RESULT //'
+        "http://127.0.0.1:$2" -- "$(date +%s%N)" "${@:6}" | grep '^RESULT' | sed 's/^RESULT //'
 }
+# The writer's figures in /metrics, as "batches jobs queue_wait statements commit checkpoint busy
+# now" (seconds); writer_delta BEFORE AFTER -> the same fields for the run between them.
+writer_figures() {
+    curl -s "http://127.0.0.1:$VOKTER_PORT/metrics" | awk -v now="$(date +%s.%N)" '
+        /^vokter_store_batches_total / { b = $2 } /^vokter_store_batch_jobs_total / { j = $2 }
+        /^vokter_store_writer_seconds_total\{phase="queue_wait"\}/ { q = $2 }
+        /^vokter_store_writer_seconds_total\{phase="statements"\}/ { s = $2 }
+        /^vokter_store_writer_seconds_total\{phase="commit"\}/ { c = $2 }
+        /^vokter_store_writer_seconds_total\{phase="checkpoint"\}/ { k = $2 }
+        /^vokter_store_writer_seconds_total\{phase="busy"\}/ { u = $2 }
+        END { print b, j, q, s, c, k, u, now }'
+}
+writer_delta() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
+    for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? " " : ""), y[i] - x[i]; print "" }'; }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 
 ROWS=()
 ERRORS_TOTAL=0
-declare -A POST_RPS BASE_RPS
-scenario() {  # LABEL SCRIPT CONNECTIONS
-    local base vok
-    base=$(wrk_run baseline "$BASE_PORT" "$2" "$3" "$DURATION")
-    vok=$(wrk_run vokter "$VOKTER_PORT" "$2" "$3" "$DURATION")
+declare -A POST_RPS BASE_RPS PATH_RPS PATH_P99 PATH_WRITER
+scenario() {  # LABEL SCRIPT CONNECTIONS [ARGS…]
+    local base vok before
+    base=$(wrk_run baseline "$BASE_PORT" "$2" "$3" "$DURATION" "${@:4}")
+    before=$(writer_figures)
+    vok=$(wrk_run vokter "$VOKTER_PORT" "$2" "$3" "$DURATION" "${@:4}")
+    PATH_RPS[$1@$3]=$(field "$vok" rps)
+    PATH_P99[$1@$3]=$(ms "$(field "$vok" p99_us)")
+    PATH_WRITER[$1@$3]=$(writer_delta "$before" "$(writer_figures)")
     local errors=$(( $(field "$vok" errors) + $(field "$vok" non2xx) ))
     ERRORS_TOTAL=$((ERRORS_TOTAL + errors))
     [ "$2" = post_comments.lua ] && POST_RPS[$3]=$(field "$vok" rps) && BASE_RPS[$3]=$(field "$base" rps)
@@ -94,6 +120,9 @@ scenario() {  # LABEL SCRIPT CONNECTIONS
 }
 
 for c in $CONNECTIONS; do scenario "POST /api/comments" post_comments.lua "$c"; done
+WRITE_C=$(echo $CONNECTIONS | tr ' ' '\n' | grep -x 32 || echo $CONNECTIONS | awk '{print $NF}')
+scenario "POST /1.1/comment-check, stored" comment_check.lua "$WRITE_C" "$API_KEY"
+scenario "POST /1.1/comment-check, is_test=1" comment_check.lua "$WRITE_C" "$API_KEY" test
 scenario "GET thread page (50 comments)" get_thread.lua 32
 scenario "GET /api/counts (20 threads)" get_counts.lua 32
 
@@ -128,6 +157,17 @@ for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 for pid in "${PIDS[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
 PIDS=()
 sync
+
+# What SQLite itself commits, on the same file system, at the batch size the writer reached for
+# POST /api/comments (jobs per transaction in the run above).
+POST_WRITER=${PATH_WRITER["POST /api/comments@$WRITE_C"]}
+MEAN_BATCH=$(echo "$POST_WRITER" | awk '{ printf "%d", ($1 > 0 ? $2 / $1 + 0.5 : 32) }')
+[ "$MEAN_BATCH" -ge 1 ] || MEAN_BATCH=1
+LIMIT=""
+if [ -x "$BUILD/bench/sqlite_limit" ]; then
+    LIMIT=$("$BUILD/bench/sqlite_limit" --seconds "$DURATION" --batch "$MEAN_BATCH" --dir "$WORK" |
+        grep '^RESULT' | sed 's/^RESULT //' || true)
+fi
 
 MICRO=""
 if [ -x "$BUILD/bench/evaluate_bench" ]; then
@@ -176,6 +216,30 @@ fi
     echo "The baseline is cpp-httplib with Vokter's settings answering every request with a fixed"
     echo "body (bench/baseline_server.cpp). Errors count failed connections and non-2xx answers."
     echo
+    if [ -n "$LIMIT" ]; then
+        echo "## The write path against SQLite's own limit (bench/sqlite_limit)"
+        echo
+        echo "What SQLite itself commits here, durably, one thread, $(field "$LIMIT" batch) rows per transaction (the writer's mean batch for POST at c=$WRITE_C), no checkpoints meanwhile: **$(field "$LIMIT" vokter_rps) rows/s** of Vokter's own rows for a comment (the comment and all its indexes, its rule hits, the thread's counter), and $(field "$LIMIT" bare_rps) rows/s of a bare 600-byte row with two indexes."
+        echo
+        echo "| path, c=$WRITE_C | req/s | p99 ms | share of the limit for Vokter's rows | share of the bare limit |"
+        echo "|---|---|---|---|---|"
+        for label in "POST /api/comments" "POST /1.1/comment-check, stored"; do
+            rps=${PATH_RPS["$label@$WRITE_C"]}
+            echo "| $label | $rps | ${PATH_P99["$label@$WRITE_C"]} | $(ratio "$rps" "$(field "$LIMIT" vokter_rps)") | $(ratio "$rps" "$(field "$LIMIT" bare_rps)") |"
+        done
+        echo
+        echo "Where the writer's time went in those runs (its figures in /metrics; busy: its share of the run's wall time):"
+        echo
+        echo "| path | transactions | jobs per transaction | a job's wait for its batch, ms | statements per transaction, ms | COMMIT (fsync) per transaction, ms | own checkpoints, ms in all | writer busy |"
+        echo "|---|---|---|---|---|---|---|---|"
+        for label in "POST /api/comments" "POST /1.1/comment-check, stored"; do
+            echo "${PATH_WRITER["$label@$WRITE_C"]}" | awk -v label="$label" '{
+                b = ($1 > 0 ? $1 : 1); j = ($2 > 0 ? $2 : 1); secs = ($8 > 0 ? $8 : 1)
+                printf "| %s | %d | %.1f | %.2f | %.2f | %.2f | %.0f | %.0f%% |\n", label, $1, $2 / b,
+                    1000 * $3 / j, 1000 * $4 / b, 1000 * $5 / b, 1000 * $6, 100 * $7 / secs }'
+        done
+        echo
+    fi
     if [ -n "$SUBMIT" ]; then
         local_c=$(echo $CONNECTIONS | tr ' ' '\n' | grep -x 32 || echo $CONNECTIONS | awk '{print $NF}')
         echo "## Where the POST time goes (bench/submit_bench)"

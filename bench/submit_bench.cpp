@@ -28,50 +28,17 @@
 #include "http/comment_service.hpp"
 #include "store/comment_repository.hpp"
 #include "store/store.hpp"
+#include "post_mix.hpp"
 
 namespace {
 
 using namespace vokter;
 using Clock = std::chrono::steady_clock;
 
-// The same mix as bench/wrk/post_comments.lua: Norwegian and English ham, and spam.
-const char* const kBodies[] = {
-    "Takk for en god oppsummering – særlig punkt 3! Jeg har prøvd det samme på jobben, og det "
-    "fungerte bra.",
-    "Blåbærpaien ble en suksess i helgen. Neste gang prøver jeg med mindre sukker og litt mer "
-    "kanel.",
-    "Interessant lesning. Jeg er ikke helt enig i konklusjonen, men argumentene dine er gode. Hva "
-    "med vinterdekk?",
-    "Great write-up, thanks! The part about WAL mode and group commit finally made it click for "
-    "me.",
-    "I tried this on my own blog and the numbers matched yours. Any plans for a follow-up on "
-    "caching?",
-    "Hei! Fint innlegg 😊 Jeg delte det med kollegene mine. Gleder meg til neste del av serien.",
-    "Kan du forklare punkt 4 litt nærmere? Jeg forstår ikke helt hvordan det henger sammen med "
-    "resten.",
-    "Check out my channel for the best crypto tips!!! Subscribe to me and win a free iPhone "
-    "http://spam.example/win",
-    "Lån uten sikkerhet, svar på 5 minutter! Besøk nettsiden min www.raskelan.example i dag",
-    "We offer high quality backlinks and guest posts for your website. Cheap viagra and cialis "
-    "too: http://a.example http://b.example http://c.example",
-};
-
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-core::Submission submission(int thread, std::int64_t n) {
-    core::Submission s;
-    s.thread = "/blogg/innlegg-" + std::to_string(n % 200);
-    s.name = "Leser " + std::to_string(thread);
-    s.email = "leser" + std::to_string(n % 500) + "@example.no";
-    s.ip = "127.0.0.1";
-    s.user_agent = "submit_bench";
-    s.body = std::string(kBodies[n % std::size(kBodies)]) + " (" + std::to_string(thread) + "-" +
-             std::to_string(n) + ")";
-    return s;
 }
 
 // Runs `work(thread, n)` on `threads` threads for `seconds`; returns completed calls per second.
@@ -128,12 +95,12 @@ int main(int argc, char** argv) {
         store::Store store(store::StoreOptions{(folder / "store.db").string()});
         // Verdicts made beforehand, one per body: this run measures the write alone.
         std::vector<core::Verdict> verdicts;
-        for (std::int64_t n = 0; n < static_cast<std::int64_t>(std::size(kBodies)); ++n) {
-            verdicts.push_back(core::evaluate(*active.current(), submission(0, n), {}, 0));
+        for (std::int64_t n = 0; n < static_cast<std::int64_t>(std::size(bench::kBodies)); ++n) {
+            verdicts.push_back(core::evaluate(*active.current(), bench::submission(0, n), {}, 0));
         }
         store_rate = closed_loop(threads, seconds, [&](int thread, std::int64_t n) {
             store::NewComment comment;
-            comment.submission = submission(thread, n);
+            comment.submission = bench::submission(thread, n);
             comment.verdict = verdicts[n % verdicts.size()];
             comment.status = http::status_for(comment.verdict.action);
             comment.created = now_ms();
@@ -146,7 +113,7 @@ int main(int argc, char** argv) {
         store::Store store(store::StoreOptions{(folder / "service.db").string()});
         http::CommentService service(store, active, http::CommentPolicy{});
         service_rate = closed_loop(threads, seconds, [&](int thread, std::int64_t n) {
-            service.submit(submission(thread, n), std::nullopt, now_ms());
+            service.submit(bench::submission(thread, n), std::nullopt, now_ms());
         });
     }
     // The same with a classifier that has learned: 1,000,000 features, the bench's own comments
@@ -155,8 +122,8 @@ int main(int argc, char** argv) {
     {
         store::Store store(store::StoreOptions{(folder / "learned.db").string()});
         core::TrainingDelta delta;
-        for (std::int64_t n = 0; n < static_cast<std::int64_t>(std::size(kBodies)); ++n) {
-            const auto hashes = core::extract_features(submission(0, n)).hashes();
+        for (std::int64_t n = 0; n < static_cast<std::int64_t>(std::size(bench::kBodies)); ++n) {
+            const auto hashes = core::extract_features(bench::submission(0, n)).hashes();
             delta.add(hashes, n % 3 == 2 ? core::Label::spam : core::Label::ham, +1);
         }
         std::uint64_t h = 0x9E3779B97F4A7C15ull;
@@ -169,7 +136,7 @@ int main(int argc, char** argv) {
         store.classifier().apply(delta);
         http::CommentService service(store, active, http::CommentPolicy{});
         learned_rate = closed_loop(threads, seconds, [&](int thread, std::int64_t n) {
-            service.submit(submission(thread, n), std::nullopt, now_ms());
+            service.submit(bench::submission(thread, n), std::nullopt, now_ms());
         });
     }
     std::filesystem::remove_all(folder);

@@ -352,6 +352,27 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
             std::to_string(metrics.comments_spam.load()) + "\n";
     metric("vokter_store_commits_total", "Write transactions committed (group commits).", "counter",
            store.writer().commits());
+    const store::WriterTimings writer = store.writer().timings();
+    metric("vokter_store_batches_total", "Transactions the writer ran its jobs in.", "counter",
+           writer.batches);
+    metric("vokter_store_batch_jobs_total",
+           "Jobs those transactions held (a posted comment is one): jobs / batches is the mean "
+           "batch.",
+           "counter", writer.jobs);
+    text +=
+        "# HELP vokter_store_writer_seconds_total Where the writer's time goes: jobs waiting "
+        "for a batch (summed over jobs), running a batch's statements, its COMMIT (the fsync), "
+        "its own WAL checkpoints, and all its busy time.\n"
+        "# TYPE vokter_store_writer_seconds_total counter\n";
+    for (const auto& [phase, us] :
+         {std::pair{"queue_wait", writer.queue_wait_us}, {"statements", writer.statements_us},
+          {"commit", writer.commit_us}, {"checkpoint", writer.checkpoint_us},
+          {"busy", writer.busy_us}}) {
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.6f", static_cast<double>(us) / 1e6);
+        text += std::string("vokter_store_writer_seconds_total{phase=\"") + phase + "\"} " +
+                seconds + "\n";
+    }
     const core::ModelPtr model = store.classifier().current();
     text +=
         "# HELP vokter_classifier_learned Comments the classifier has learned, by label.\n"

@@ -340,20 +340,25 @@ bool update_comment(Connection& db, std::int64_t id, const core::Submission& edi
     forget_comment(db, id, now_ms);  // what it taught came from the text it replaces
     db.prepare(
           "UPDATE comments SET name = ?2, website = ?3, body = ?4, body_fingerprint = ?5, "
-          "status = ?6, score = ?7, ruleset_version = ?8, updated = ?9 WHERE id = ?1")
+          "status = ?6, ruleset_version = ?7, updated = ?8 WHERE id = ?1")
         .bind(1, id)
         .bind(2, edited.name)
         .bind(3, edited.website)
         .bind(4, edited.body)
         .bind(5, core::body_fingerprint(edited.body))
         .bind(6, status)
-        .bind(7, verdict.score)
-        .bind(8, verdict.ruleset_version)
-        .bind(9, now_ms)
+        .bind(7, verdict.ruleset_version)
+        .bind(8, now_ms)
         .run();
     if (db.changes() == 0) return false;
     db.prepare("DELETE FROM rule_hits WHERE comment_id = ?1").bind(1, id).run();
     insert_hits(db, id, verdict.hits);
+    // The score last: setting it counts the new hits in the moderation counts (the trigger
+    // rule_counts_rescored of schema/0007_moderation_counts.sql).
+    db.prepare("UPDATE comments SET score = ?2 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, verdict.score)
+        .run();
     return true;
 }
 

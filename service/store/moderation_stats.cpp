@@ -10,12 +10,40 @@ constexpr std::int64_t kDayMs = 86'400'000;
 
 }  // namespace
 
-ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days, int top_rules) {
+std::int64_t fold_moderation_counts(Connection& db) {
+    auto& through = db.prepare("SELECT counted_through FROM moderation_counts_state");
+    const std::int64_t from = through.step() ? through.int64(0) : 0;
+    through.reset();
+    auto& newest = db.prepare("SELECT coalesce(max(id), 0) FROM comments");
+    const std::int64_t to = newest.step() ? newest.int64(0) : 0;
+    newest.reset();
+    if (to <= from) return 0;
+    db.prepare(
+          "INSERT INTO comment_counts (day, verdict, status, n) "
+          "SELECT day, verdict, status, n FROM uncounted_comment_counts WHERE true "
+          "ON CONFLICT (day, verdict, status) DO UPDATE SET n = n + excluded.n")
+        .run();
+    db.prepare(
+          "INSERT INTO rule_counts (day, rule, hits, agreed, disagreed) "
+          "SELECT day, rule, hits, agreed, disagreed FROM uncounted_rule_counts WHERE true "
+          "ON CONFLICT (day, rule) DO UPDATE SET hits = hits + excluded.hits, "
+          "agreed = agreed + excluded.agreed, disagreed = disagreed + excluded.disagreed")
+        .run();
+    db.prepare("UPDATE moderation_counts_state SET counted_through = ?1").bind(1, to).run();
+    return to - from;
+}
+
+namespace {
+
+ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int top_rules) {
     ModerationStats stats;
     for (const char* status : {kPending, kSpam, kApproved, kRejected, kDeleted})
         stats.by_status.emplace_back(status, 0);
-    // Kept by triggers (schema/0007_moderation_counts.sql): a few rows a day, read in full.
-    auto& counts = db.prepare("SELECT status, sum(n) FROM comment_counts GROUP BY status");
+    // The counts kept (schema/0007_moderation_counts.sql: a few rows a day) and those of the
+    // comments not yet counted (at most a second's worth while the store folds them).
+    auto& counts = db.prepare(
+        "SELECT status, sum(n) FROM (SELECT status, n FROM comment_counts UNION ALL "
+        "SELECT status, n FROM uncounted_comment_counts) GROUP BY status");
     while (counts.step()) {
         for (auto& [status, count] : stats.by_status) {
             if (counts.text_view(0) == status) count = counts.int64(1);
@@ -28,8 +56,9 @@ ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days, 
         stats.days.push_back(DayStats{since + i * kDayMs});
     auto& per_day = db.prepare(
         "SELECT day, sum(n), sum(n * (status = 'approved')), sum(n * (verdict = 'approved')), "
-        "sum(n * (verdict = 'pending')), sum(n * (verdict = 'spam')) FROM comment_counts "
-        "WHERE day >= ?1 GROUP BY day ORDER BY day");
+        "sum(n * (verdict = 'pending')), sum(n * (verdict = 'spam')) FROM (SELECT * FROM "
+        "comment_counts WHERE day >= ?1 UNION ALL SELECT * FROM uncounted_comment_counts "
+        "WHERE day >= ?1) GROUP BY day ORDER BY day");
     per_day.bind(1, since / kDayMs);
     while (per_day.step()) {
         const std::int64_t index = per_day.int64(0) - since / kDayMs;
@@ -46,7 +75,8 @@ ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days, 
     if (oldest.step() && !oldest.is_null(0)) stats.oldest_pending_created = oldest.int64(0);
 
     auto& rules = db.prepare(
-        "SELECT rule, sum(hits), sum(agreed), sum(disagreed) FROM rule_counts WHERE day >= ?1 "
+        "SELECT rule, sum(hits), sum(agreed), sum(disagreed) FROM (SELECT * FROM rule_counts "
+        "WHERE day >= ?1 UNION ALL SELECT * FROM uncounted_rule_counts WHERE day >= ?1) "
         "GROUP BY rule HAVING sum(hits) > 0 ORDER BY sum(hits) DESC, rule LIMIT ?2");
     rules.bind(1, since / kDayMs).bind(2, top_rules);
     while (rules.step()) {
@@ -54,6 +84,24 @@ ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days, 
             RuleAgreement{rules.text(0), rules.int64(1), rules.int64(2), rules.int64(3)});
     }
     return stats;
+}
+
+}  // namespace
+
+ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days, int top_rules) {
+    // One snapshot: a fold committing between two statements would count its comments twice.
+    const bool own_transaction = !db.in_transaction();
+    if (own_transaction) db.exec("BEGIN");
+    try {
+        ModerationStats stats = read_stats(db, now_ms, days, top_rules);
+        db.reset_statements();
+        if (own_transaction) db.exec("COMMIT");
+        return stats;
+    } catch (...) {
+        db.reset_statements();
+        if (own_transaction) db.exec("ROLLBACK");
+        throw;
+    }
 }
 
 }  // namespace vokter::store

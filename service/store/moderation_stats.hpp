@@ -48,8 +48,15 @@ struct ModerationStats {
 };
 
 // Statistics as of `now_ms` over the last `days` UTC days (today included) and the `top_rules`
-// rules that hit most in that window.
+// rules that hit most in that window, read in one snapshot: the counts kept in
+// schema/0007_moderation_counts.sql plus the comments not yet folded into them.
 ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days = 30,
                                  int top_rules = 20);
+
+// Adds the comments not yet counted (ids above moderation_counts_state.counted_through) to the
+// kept counts, in the caller's write transaction; returns how many ids it moved past (0 when
+// there were none). The store runs it about once a second (StoreOptions::fold_counts_ms), so
+// that moderation_stats() reads at most a second's comments row by row.
+std::int64_t fold_moderation_counts(Connection& db);
 
 }  // namespace vokter::store

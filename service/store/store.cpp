@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <system_error>
 
 #include "store/migrations.hpp"
+#include "store/moderation_stats.hpp"
 
 namespace vokter::store {
 
@@ -104,6 +106,26 @@ Store::Store(StoreOptions options)
         trainer_ =
             std::make_unique<Trainer>(options_.path, options_.durability, *writer_, classifier_);
     }
+    if (options_.fold_counts_ms > 0) folder_ = std::thread([this] { fold_loop(); });
+}
+
+void Store::fold_loop() {
+    pthread_setname_np(pthread_self(), "vokter-counts");
+    const auto interval = std::chrono::milliseconds(options_.fold_counts_ms);
+    std::uint64_t folded_at = 0;  // Writer::commits() after the last fold
+    std::unique_lock lock(fold_mutex_);
+    while (!fold_wake_.wait_for(lock, interval, [this] { return fold_stopping_; })) {
+        if (writer_->commits() == folded_at) continue;  // nothing was written since
+        lock.unlock();
+        try {
+            writer_->run(fold_moderation_counts);
+        } catch (const std::exception&) {
+            // A storage fault (a full disk): the next round tries again, and the stats read
+            // the comments not yet counted meanwhile.
+        }
+        folded_at = writer_->commits();
+        lock.lock();
+    }
 }
 
 void Store::open_checks(Connection& db) {
@@ -134,6 +156,14 @@ void Store::open_checks(Connection& db) {
 }
 
 Store::~Store() {
+    if (folder_.joinable()) {
+        {
+            std::lock_guard lock(fold_mutex_);
+            fold_stopping_ = true;
+        }
+        fold_wake_.notify_one();
+        folder_.join();
+    }
     {
         std::lock_guard lock(probe_mutex_);
         if (probe_.joinable()) probe_.join();

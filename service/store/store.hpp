@@ -35,6 +35,9 @@ struct StoreOptions {
     // is_damaged() naming the first problems found.
     bool verify_on_open = false;
     int quick_check_ms = 2000;
+    // How often new comments are folded into the moderation counts (fold_moderation_counts in
+    // store/moderation_stats.hpp), in a small write transaction of their own; 0: never.
+    int fold_counts_ms = 1000;
 };
 
 // Whether the store can write, as /healthz reports it.
@@ -96,6 +99,7 @@ class Store {
 
   private:
     void open_checks(Connection& db);  // verify_on_open, on the writer thread
+    void fold_loop();                  // the counts folder's thread
 
     StoreOptions options_;
     std::vector<std::string> notes_;
@@ -110,6 +114,10 @@ class Store {
     std::thread probe_;                 // the write_health() probe, joined before the next one
     std::atomic<bool> probing_{false};  // probe_ runs
     std::chrono::steady_clock::time_point last_probe_{};
+    std::mutex fold_mutex_;
+    std::condition_variable fold_wake_;
+    bool fold_stopping_ = false;  // guarded by fold_mutex_
+    std::thread folder_;          // joined before the writer it uses goes
 };
 
 }  // namespace vokter::store

@@ -5,6 +5,17 @@
 
 namespace vokter::store {
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t micros(Clock::duration d) {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(d).count());
+}
+
+}  // namespace
+
 Writer::Writer(const std::string& path, Durability durability, std::size_t max_batch,
                CheckpointPolicy checkpoints)
     : db_(path, durability),
@@ -70,7 +81,7 @@ void Writer::checkpoint_loop(const std::string& path, Durability durability) {
 }
 
 void Writer::submit(std::function<void(Connection&)> job, bool exclusive) {
-    Pending pending{std::move(job), exclusive, {}};
+    Pending pending{std::move(job), exclusive, {}, Clock::now()};
     auto done = pending.done.get_future();
     {
         std::lock_guard lock(mutex_);
@@ -108,16 +119,42 @@ void Writer::loop() {
                 }
             }
         }
-        run_batch(batch);
+        const auto started = Clock::now();
+        std::uint64_t waited = 0;
+        for (const auto& pending : batch)
+            waited += micros(started - pending.queued);
+        timings_.queue_wait_us.fetch_add(waited, std::memory_order_relaxed);
+        timings_.jobs.fetch_add(batch.size(), std::memory_order_relaxed);
+        timings_.batches.fetch_add(1, std::memory_order_relaxed);
+        const std::uint64_t committing = run_batch(batch);
+        timings_.commit_us.fetch_add(committing, std::memory_order_relaxed);
+        timings_.statements_us.fetch_add(micros(Clock::now() - started) - committing,
+                                         std::memory_order_relaxed);
         page_cache_bytes_.store(db_.page_cache_bytes(), std::memory_order_relaxed);
         if (inline_checkpoint_due_) {
             // Between transactions, after the batch that filled the WAL has been answered:
             // complete the checkpoint, so that the next transaction starts the WAL afresh.
             inline_checkpoint_due_ = false;
+            const auto checkpoint = Clock::now();
             sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                       nullptr);
+            timings_.checkpoint_us.fetch_add(micros(Clock::now() - checkpoint),
+                                             std::memory_order_relaxed);
         }
+        timings_.busy_us.fetch_add(micros(Clock::now() - started), std::memory_order_relaxed);
     }
+}
+
+WriterTimings Writer::timings() const {
+    WriterTimings t;
+    t.batches = timings_.batches.load(std::memory_order_relaxed);
+    t.jobs = timings_.jobs.load(std::memory_order_relaxed);
+    t.queue_wait_us = timings_.queue_wait_us.load(std::memory_order_relaxed);
+    t.statements_us = timings_.statements_us.load(std::memory_order_relaxed);
+    t.commit_us = timings_.commit_us.load(std::memory_order_relaxed);
+    t.checkpoint_us = timings_.checkpoint_us.load(std::memory_order_relaxed);
+    t.busy_us = timings_.busy_us.load(std::memory_order_relaxed);
+    return t;
 }
 
 std::string Writer::fault() const {
@@ -146,7 +183,7 @@ void Writer::note_fault(std::string reason) {
     fault_ = std::move(reason);
 }
 
-void Writer::run_batch(std::deque<Pending>& batch) {
+std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     if (batch.front().exclusive) {
         try {
             batch.front().job(db_);
@@ -154,8 +191,14 @@ void Writer::run_batch(std::deque<Pending>& batch) {
         } catch (...) {
             batch.front().done.set_exception(std::current_exception());
         }
-        return;
+        return 0;
     }
+    std::uint64_t committing = 0;
+    const auto commit = [&](Transaction& tx) {
+        const auto started = Clock::now();
+        tx.commit();
+        committing += micros(Clock::now() - started);
+    };
     std::vector<std::exception_ptr> failures(batch.size());
     bool committed = false;
     try {
@@ -177,7 +220,7 @@ void Writer::run_batch(std::deque<Pending>& batch) {
                 }
             }
             if (!failed) {
-                tx.commit();
+                commit(tx);
                 committed = true;
             }
         }
@@ -197,7 +240,7 @@ void Writer::run_batch(std::deque<Pending>& batch) {
                     if (!db_.in_transaction()) throw;
                 }
             }
-            tx.commit();
+            commit(tx);
             committed = true;
         }
         if (committed) commits_.fetch_add(1, std::memory_order_release);
@@ -206,7 +249,7 @@ void Writer::run_batch(std::deque<Pending>& batch) {
         if (auto reason = fault_reason(failure); !reason.empty()) note_fault(std::move(reason));
         for (auto& pending : batch)
             pending.done.set_exception(failure);
-        return;
+        return committing;
     }
     std::string reason;  // committed: writable again, unless a job met a fault itself
     for (std::size_t i = 0; i < failures.size() && reason.empty(); ++i)
@@ -219,6 +262,7 @@ void Writer::run_batch(std::deque<Pending>& batch) {
             batch[i].done.set_value();
         }
     }
+    return committing;
 }
 
 }  // namespace vokter::store

@@ -18,6 +18,7 @@
 // waits for a checkpoint.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -32,6 +33,20 @@
 #include "store/database.hpp"
 
 namespace vokter::store {
+
+// Where the writer's time goes, summed since it started (microseconds; all only grow). A job's
+// life: it waits in the queue until a batch takes it (queue_wait), runs with the batch's other
+// jobs (statements: all of a batch's job runs, BEGIN included), waits for the batch's COMMIT, the
+// WAL's fsync (commit), and is answered. Read with Writer::timings(); /metrics shows them.
+struct WriterTimings {
+    std::uint64_t batches = 0;        // transactions the batches ran in (exclusive jobs too)
+    std::uint64_t jobs = 0;           // jobs those batches held
+    std::uint64_t queue_wait_us = 0;  // summed over jobs
+    std::uint64_t statements_us = 0;  // summed over batches
+    std::uint64_t commit_us = 0;      // summed over batches
+    std::uint64_t checkpoint_us = 0;  // the writer's own checkpoints, between batches
+    std::uint64_t busy_us = 0;        // the writer thread's time in batches and checkpoints
+};
 
 struct CheckpointPolicy {
     int background_pages = 1000;  // SQLite's own automatic checkpoint threshold
@@ -75,6 +90,8 @@ class Writer {
         return page_cache_bytes_.load(std::memory_order_relaxed);
     }
 
+    WriterTimings timings() const;  // thread-safe
+
     // Empty while writes succeed; after a transaction met a storage fault (a full disk, a lock
     // held past the busy timeout, a read-only or damaged file: StoreError::is_unavailable) the
     // fault's reason, until a transaction commits without one. Thread-safe.
@@ -85,11 +102,12 @@ class Writer {
         std::function<void(Connection&)> job;
         bool exclusive = false;
         std::promise<void> done;
+        std::chrono::steady_clock::time_point queued;
     };
 
     void submit(std::function<void(Connection&)> job, bool exclusive = false);
     void loop();
-    void run_batch(std::deque<Pending>& batch);
+    std::uint64_t run_batch(std::deque<Pending>& batch);  // returns its COMMITs' microseconds
     void note_fault(std::string reason);  // "" once a transaction commits without one
     void checkpoint_loop(const std::string& path, Durability durability);
     static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
@@ -104,6 +122,10 @@ class Writer {
     std::string fault_;  // guarded by mutex_
     std::atomic<std::uint64_t> commits_{0};
     std::atomic<std::size_t> page_cache_bytes_{0};
+    struct {
+        std::atomic<std::uint64_t> batches{0}, jobs{0}, queue_wait_us{0}, statements_us{0},
+            commit_us{0}, checkpoint_us{0}, busy_us{0};
+    } timings_;
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_wake_;
     bool checkpoint_due_ = false;

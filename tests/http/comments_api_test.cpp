@@ -462,6 +462,17 @@ TEST_CASE("unknown routes answer 404 as problem+json; health and metrics answer"
     const auto metrics = server.client().Get("/metrics");
     REQUIRE(metrics->status == 200);
     CHECK(metrics->body.find("vokter_comments_total{status=\"approved\"} 1") != std::string::npos);
+    // The writer's own figures: the comment's batch, and its COMMIT's time.
+    const auto value_of = [&](const std::string& series) {
+        const auto at = metrics->body.find("\n" + series + " ");
+        REQUIRE(at != std::string::npos);
+        return std::stod(metrics->body.substr(at + series.size() + 2));
+    };
+    CHECK(value_of("vokter_store_batch_jobs_total") >= 1);
+    CHECK(value_of("vokter_store_batches_total") >= 1);
+    CHECK(value_of("vokter_store_writer_seconds_total{phase=\"commit\"}") > 0);
+    CHECK(value_of("vokter_store_writer_seconds_total{phase=\"busy\"}") >=
+          value_of("vokter_store_writer_seconds_total{phase=\"commit\"}"));
 }
 
 TEST_CASE("a form token issued for a thread verifies only for that thread") {

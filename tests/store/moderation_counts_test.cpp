@@ -1,15 +1,20 @@
-// The moderation statistics kept by triggers (schema/0007_moderation_counts.sql) against the
-// same figures computed from every comment, hit and log entry, after random sequences of the
-// store's own writes: posts, decisions, edits scored again, deletions.
+// The moderation statistics kept in schema/0007_moderation_counts.sql (counts folded in arrears,
+// kept right by triggers, plus the comments not yet folded) against the same figures computed
+// from every comment, hit and log entry, after random sequences of the store's own writes:
+// posts, decisions, edits scored again, deletions, and folds between them.
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <random>
+#include <thread>
 
 #include "store/comment_repository.hpp"
 #include "store/migrations.hpp"
 #include "store/moderation_repository.hpp"
 #include "store/moderation_stats.hpp"
+#include "store/store.hpp"
+#include "support/test_support.hpp"
 
 using namespace vokter;
 using namespace vokter::store;
@@ -127,8 +132,13 @@ TEST_CASE("the kept moderation counts equal the counts computed from the rows") 
         migrate(db);
         std::mt19937 random(seed);
         std::vector<std::int64_t> ids;
+        std::int64_t folded = 0;
         for (int step = 0; step < 400; ++step) {
-            const int op = std::uniform_int_distribution<int>(0, 9)(random);
+            const int op = std::uniform_int_distribution<int>(0, 10)(random);
+            if (op == 10) {  // the store's periodic fold, at a random moment
+                folded += fold_moderation_counts(db);
+                continue;
+            }
             if (op < 4 || ids.empty()) {
                 NewComment c;
                 c.submission.thread = "/blogg/innlegg-" + std::to_string(step % 3);
@@ -169,7 +179,37 @@ TEST_CASE("the kept moderation counts equal the counts computed from the rows") 
                                             computed_stats(db, 10, 100));
         }
         check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
+        folded += fold_moderation_counts(db);
+        check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
+        CHECK(folded > 100);  // most comments were counted by a fold, not read row by row
+        CHECK(fold_moderation_counts(db) == 0);
     }
+}
+
+TEST_CASE("a comment that takes the id of a deleted, counted one is counted, once") {
+    Connection db(":memory:", Durability::normal);
+    migrate(db);
+    NewComment c;
+    c.submission.thread = "/blogg/innlegg";
+    c.submission.name = "Kari";
+    c.status = kPending;
+    c.created = kNow;
+    std::int64_t last = 0;
+    for (int i = 0; i < 3; ++i) {
+        c.submission.body = "Kommentar " + std::to_string(i);
+        last = insert_comment(db, c);
+    }
+    CHECK(fold_moderation_counts(db) == 3);
+    db.prepare("DELETE FROM comments WHERE id = ?1").bind(1, last).run();
+    c.submission.body = "Ny kommentar";
+    c.status = kSpam;
+    CHECK(insert_comment(db, c) == last);  // SQLite gives the freed id out again
+    check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
+    CHECK(fold_moderation_counts(db) == 1);
+    const ModerationStats kept = moderation_stats(db, kNow, 10, 100);
+    check_same(kept, computed_stats(db, 10, 100));
+    CHECK(kept.days.back().submitted == 3);
+    CHECK(kept.days.back().spam == 1);
 }
 
 TEST_CASE("migrating a database with comments fills the counts from its rows") {
@@ -188,20 +228,57 @@ TEST_CASE("migrating a database with comments fills the counts from its rows") {
         if (i % 3 == 0) apply_decision(db, id, Decision::spam, "ola", "", kNow);
         if (i % 4 == 0) apply_decision(db, id, Decision::approve, "ola", "", kNow);
     }
+    fold_moderation_counts(db);
     const ModerationStats before = moderation_stats(db, kNow, 10, 100);
     db.reset_statements();  // a statement left stepping keeps the tables locked
     // As a database of schema version 6 had them: no counts, no triggers; then migrate again.
+    db.exec("DROP VIEW uncounted_comment_counts; DROP VIEW uncounted_rule_counts");
     for (const char* trigger :
-         {"comment_counts_insert", "comment_counts_update", "comment_counts_first_entry",
-          "comment_counts_delete", "rule_counts_insert", "rule_counts_delete",
+         {"comment_counts_update", "comment_counts_first_entry", "comment_counts_delete",
+          "moderation_counts_newest_deleted", "rule_counts_rescored", "rule_counts_delete",
           "rule_counts_decision"})
         db.exec(std::string("DROP TRIGGER ") + trigger);
-    db.exec("DROP TABLE comment_counts; DROP TABLE rule_counts; PRAGMA user_version = 6");
+    db.exec(
+        "DROP TABLE comment_counts; DROP TABLE rule_counts; DROP TABLE moderation_counts_state; "
+        "PRAGMA user_version = 6");
     CHECK(migrate(db) == 1);
+    CHECK(fold_moderation_counts(db) == 0);  // the migration counted every comment
     check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
     check_same(moderation_stats(db, kNow, 10, 100), before);
     std::int64_t comments = 0;
     for (const auto& [status, count] : before.by_status) comments += count;
     CHECK(comments == 60);
     CHECK(before.top_rules.size() >= 3);
+}
+
+TEST_CASE("the store folds new comments into the counts on its own") {
+    test::TempDir dir;
+    StoreOptions options{(dir / "counts.db").string(), Durability::normal};
+    options.classifier = false;
+    options.fold_counts_ms = 20;
+    Store store(options);
+    const auto counted_through = [&] {
+        auto db = store.read();
+        auto& stmt = db->prepare("SELECT counted_through FROM moderation_counts_state");
+        REQUIRE(stmt.step());
+        return stmt.int64(0);
+    };
+    CHECK(counted_through() == 0);
+    std::int64_t last = 0;
+    for (int i = 0; i < 5; ++i) {
+        NewComment c;
+        c.submission.thread = "/blogg/innlegg";
+        c.submission.name = "Kari";
+        c.submission.body = "Kommentar " + std::to_string(i);
+        c.status = kApproved;
+        c.created = kNow;
+        last = store.writer().run([&](Connection& db) { return insert_comment(db, c); });
+    }
+    // Folded within a few intervals; a generous bound for a loaded machine.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (counted_through() < last && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(counted_through() == last);
+    auto db = store.read();
+    check_same(moderation_stats(*db, kNow, 10, 100), computed_stats(*db, 10, 100));
 }

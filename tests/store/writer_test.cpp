@@ -49,6 +49,15 @@ TEST_CASE("concurrent jobs are committed, several to a transaction") {
             thread.join();
         CHECK(done.load() == 800);
         commits = writer.commits();
+        // Where its time went: every job counted once, in as many batches as commits (and the
+        // CREATE TABLE's exclusive one), each batch's time split into statements and COMMIT.
+        const WriterTimings t = writer.timings();
+        CHECK(t.jobs == 801);
+        CHECK(t.batches == commits + 1);
+        CHECK(t.commit_us > 0);
+        CHECK(t.statements_us > 0);
+        CHECK(t.queue_wait_us > 0);
+        CHECK(t.busy_us >= t.statements_us + t.commit_us + t.checkpoint_us);
     }
     CHECK(count_rows(path) == 800);
     // 800 jobs from 16 threads share transactions: fewer commits than jobs.

@@ -52,8 +52,7 @@ double commit_rows(store::Connection& db, int batch, double seconds, Row row) {
         db.reset_statements();
         tx.commit();
     }
-    return static_cast<double>(n) /
-           std::chrono::duration<double>(Clock::now() - started).count();
+    return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - started).count();
 }
 
 std::int64_t now_ms() {
@@ -142,7 +141,7 @@ int main(int argc, char** argv) {
         });
     }
     std::filesystem::remove_all(folder);
-    std::printf("RESULT bare_rps=%.0f vokter_rps=%.0f batch=%d seconds=%.0f\n", bare, vokter,
-                batch, seconds);
+    std::printf("RESULT bare_rps=%.0f vokter_rps=%.0f batch=%d seconds=%.0f\n", bare, vokter, batch,
+                seconds);
     return 0;
 }

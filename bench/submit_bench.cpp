@@ -26,9 +26,9 @@
 #include "core/default_rules.hpp"
 #include "core/evaluate.hpp"
 #include "http/comment_service.hpp"
+#include "post_mix.hpp"
 #include "store/comment_repository.hpp"
 #include "store/store.hpp"
-#include "post_mix.hpp"
 
 namespace {
 

@@ -364,10 +364,11 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
         "for a batch (summed over jobs), running a batch's statements, its COMMIT (the fsync), "
         "its own WAL checkpoints, and all its busy time.\n"
         "# TYPE vokter_store_writer_seconds_total counter\n";
-    for (const auto& [phase, us] :
-         {std::pair{"queue_wait", writer.queue_wait_us}, {"statements", writer.statements_us},
-          {"commit", writer.commit_us}, {"checkpoint", writer.checkpoint_us},
-          {"busy", writer.busy_us}}) {
+    for (const auto& [phase, us] : {std::pair{"queue_wait", writer.queue_wait_us},
+                                    {"statements", writer.statements_us},
+                                    {"commit", writer.commit_us},
+                                    {"checkpoint", writer.checkpoint_us},
+                                    {"busy", writer.busy_us}}) {
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%.6f", static_cast<double>(us) / 1e6);
         text += std::string("vokter_store_writer_seconds_total{phase=\"") + phase + "\"} " +

@@ -58,13 +58,9 @@ std::int64_t post(httplib::Client& client, const std::string& body, const std::s
 long metric(httplib::Client& client, const std::string& name) {
     const auto res = client.Get("/metrics");
     REQUIRE(res);
-    std::istringstream lines(res->body);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (line.rfind(name + " ", 0) == 0) return std::stol(line.substr(name.size() + 1));
-    }
-    FAIL("no metric " << name);
-    return -1;
+    const auto value = vokter::test::metric_value(res->body, name);
+    REQUIRE_MESSAGE(value.has_value(), "no metric " << name);
+    return static_cast<long>(*value);
 }
 
 std::string spam_text(int i) {

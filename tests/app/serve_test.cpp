@@ -166,6 +166,143 @@ TEST_CASE("every acknowledged comment survives kill -9 of the server") {
     CHECK_MESSAGE(lost.empty(), lost.size(), " acknowledged comments were lost");
 }
 
+TEST_CASE("kill -9 in the middle of large batches loses no acknowledged write and splits none") {
+    TempDir dir;
+    const auto added = vokter::test::run_vokter_command(dir, {"moderator", "add", "kari"});
+    REQUIRE(added.code == 0);
+    const httplib::Headers auth = {
+        {"Authorization", "Bearer " + vokter::test::second_line(added.output)}};
+    const std::vector<std::string> decisions = {"spam", "approve"};  // each flips every id
+    std::vector<long> decided_ids;  // 500 comments, decided together again and again
+    std::set<long> acknowledged;
+    int decisions_answered = 0;
+    std::atomic<bool> decision_in_flight{false};
+    {
+        Process server(serve_args(dir), dir / "server.log",
+                       {{"VOKTER_RATE_LIMIT_PER_MINUTE", "0"}, {"VOKTER_LOG_REQUESTS", "false"}});
+        const int port = server.wait_for_port();
+        REQUIRE_MESSAGE(port > 0, server.log());
+        httplib::Client control("127.0.0.1", port);
+        control.set_read_timeout(10);
+        for (int i = 0; i < 500; ++i) {
+            const auto res = post(port, {{"thread", "/krasj/moderert"},
+                                         {"body", "Til moderering " + std::to_string(i)}});
+            REQUIRE(res);
+            REQUIRE(res->status / 100 == 2);
+            decided_ids.push_back(json::parse(res->body)["id"].get<long>());
+        }
+        const auto metrics = [&] {
+            const auto res = control.Get("/metrics");
+            REQUIRE(res);
+            return std::make_pair(
+                vokter::test::metric_value(res->body, "vokter_store_batches_total").value_or(0),
+                vokter::test::metric_value(res->body, "vokter_store_batch_jobs_total").value_or(0));
+        };
+        const auto before = metrics();
+
+        // 48 posting clients keep the writer's batches large; a moderator decides on the 500
+        // comments in one transaction after another.
+        std::mutex mutex;
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> clients;
+        for (int c = 0; c < 48; ++c) {
+            clients.emplace_back([&, c] {
+                httplib::Client client("127.0.0.1", port);
+                client.set_read_timeout(5);
+                for (int i = 0; !stop.load(); ++i) {
+                    const json doc = {{"thread", "/krasj/" + std::to_string(c % 8)},
+                                      {"body", "Stor batch " + std::to_string(c) + "-" +
+                                                   std::to_string(i) + " æøå"}};
+                    const auto res = client.Post("/api/comments", doc.dump(), "application/json");
+                    if (!res) continue;  // the server is gone: not acknowledged
+                    if (res->status == 201 || res->status == 202) {
+                        std::lock_guard lock(mutex);
+                        acknowledged.insert(json::parse(res->body)["id"].get<long>());
+                    }
+                }
+            });
+        }
+        std::thread moderator([&] {
+            httplib::Client client("127.0.0.1", port);
+            client.set_read_timeout(10);
+            for (int round = 0; !stop.load(); ++round) {
+                const json doc = {{"ids", decided_ids}, {"action", decisions[round % 2]}};
+                decision_in_flight = true;
+                const auto res =
+                    client.Post("/api/moderation/decisions", auth, doc.dump(), "application/json");
+                if (!res) return;  // killed while in flight
+                decision_in_flight = false;
+                if (res->status == 200) {
+                    std::lock_guard lock(mutex);
+                    decisions_answered = round + 1;
+                }
+            }
+        });
+        // Kill once the load is well under way, while a decision is in flight.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            std::lock_guard lock(mutex);
+            if (acknowledged.size() >= 1500 && decisions_answered >= 3 && decision_in_flight) break;
+        }
+        const auto during = metrics();
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
+        server.signal(SIGKILL);
+        CHECK(server.wait() == 128 + SIGKILL);
+        stop = true;
+        for (auto& client : clients)
+            client.join();
+        moderator.join();
+        // The writer was committing many jobs to a transaction when it was killed.
+        const double batches = during.first - before.first;
+        const double jobs = during.second - before.second;
+        REQUIRE(batches > 0);
+        MESSAGE("killed after " << acknowledged.size() << " comments and " << decisions_answered
+                                << " decisions answered; mean batch " << jobs / batches);
+        CHECK(jobs / batches >= 4);
+    }
+    REQUIRE(acknowledged.size() >= 1500);
+    REQUIRE(decisions_answered >= 3);
+
+    Process restarted(serve_args(dir), dir / "restarted.log");
+    REQUIRE_MESSAGE(restarted.wait_for_port() > 0, restarted.log());
+    restarted.signal(SIGTERM);
+    CHECK(restarted.wait() == 0);
+
+    vokter::store::Connection db((dir / "vokter.db").string(), vokter::store::Durability::full);
+    auto& check = db.prepare("PRAGMA integrity_check");
+    REQUIRE(check.step());
+    CHECK(check.text(0) == "ok");
+    check.reset();
+    std::set<long> stored;
+    auto& ids = db.prepare("SELECT id FROM comments");
+    while (ids.step())
+        stored.insert(ids.int64(0));
+    std::vector<long> lost;
+    for (const long id : acknowledged) {
+        if (!stored.contains(id)) lost.push_back(id);
+    }
+    CHECK_MESSAGE(lost.empty(), lost.size(), " acknowledged comments were lost");
+    // Each decision is one transaction: the 500 comments all carry the last answered one's
+    // status, or all the one in flight at the kill; never a mix.
+    auto& statuses = db.prepare(
+        "SELECT status, count(*) FROM comments WHERE thread_id = "
+        "(SELECT id FROM threads WHERE uri = '/krasj/moderert') GROUP BY status");
+    std::vector<std::pair<std::string, long>> found;
+    while (statuses.step())
+        found.emplace_back(statuses.text(0), statuses.int64(1));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].second == 500);
+    const std::string answered =
+        decisions[(decisions_answered - 1) % 2] == "spam" ? "spam" : "approved";
+    const std::string in_flight = decisions[decisions_answered % 2] == "spam" ? "spam" : "approved";
+    CHECK((found[0].first == answered || found[0].first == in_flight));
+    auto& log = db.prepare("SELECT count(*) FROM moderation_log");
+    REQUIRE(log.step());
+    const long entries = log.int64(0);
+    CHECK((entries == 500L * decisions_answered || entries == 500L * (decisions_answered + 1)));
+}
+
 TEST_CASE("a database written by a newer Vokter is refused with exit code 3") {
     TempDir dir;
     {

@@ -103,16 +103,17 @@ void check_same(const ModerationStats& kept, const ModerationStats& computed) {
 
 // Random rule hits: rules of either sign, sometimes the same rule twice.
 core::Verdict random_verdict(std::mt19937& random) {
-    static const std::vector<core::Hit> kinds = {
-        {"LINKS", 2.0, "body", "3 links"},   {"PHARMA", 4.0, "body", "viagra"},
-        {"KNOWN_AUTHOR", -2.0, "", "2 approved"}, {"SHOUTING", 0.5, "body", "71%"},
-        {"LINKS", 1.0, "website", "1 link"}};
+    static const std::vector<core::Hit> kinds = {{"LINKS", 2.0, "body", "3 links"},
+                                                 {"PHARMA", 4.0, "body", "viagra"},
+                                                 {"KNOWN_AUTHOR", -2.0, "", "2 approved"},
+                                                 {"SHOUTING", 0.5, "body", "71%"},
+                                                 {"LINKS", 1.0, "website", "1 link"}};
     core::Verdict verdict;
     verdict.ruleset_version = "test";
     const int count = std::uniform_int_distribution<int>(0, 3)(random);
     for (int i = 0; i < count; ++i) {
-        verdict.hits.push_back(kinds[std::uniform_int_distribution<std::size_t>(
-            0, kinds.size() - 1)(random)]);
+        verdict.hits.push_back(
+            kinds[std::uniform_int_distribution<std::size_t>(0, kinds.size() - 1)(random)]);
         verdict.score += verdict.hits.back().score;
     }
     return verdict;
@@ -147,8 +148,8 @@ TEST_CASE("the kept moderation counts equal the counts computed from the rows") 
                 c.status = random_status(random);
                 c.verdict = random_verdict(random);
                 // From 12 days ago (outside a 10-day window) to 2 days ahead (a skewed clock).
-                c.created =
-                    kNow + std::uniform_int_distribution<std::int64_t>(-12 * kDay, 2 * kDay)(random);
+                c.created = kNow + std::uniform_int_distribution<std::int64_t>(-12 * kDay,
+                                                                               2 * kDay)(random);
                 ids.push_back(insert_comment(db, c));
                 continue;
             }
@@ -175,8 +176,8 @@ TEST_CASE("the kept moderation counts equal the counts computed from the rows") 
                     .bind(1, id)
                     .run();
             }
-            if (step % 50 == 49) check_same(moderation_stats(db, kNow, 10, 100),
-                                            computed_stats(db, 10, 100));
+            if (step % 50 == 49)
+                check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
         }
         check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
         folded += fold_moderation_counts(db);
@@ -246,7 +247,8 @@ TEST_CASE("migrating a database with comments fills the counts from its rows") {
     check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
     check_same(moderation_stats(db, kNow, 10, 100), before);
     std::int64_t comments = 0;
-    for (const auto& [status, count] : before.by_status) comments += count;
+    for (const auto& [status, count] : before.by_status)
+        comments += count;
     CHECK(comments == 60);
     CHECK(before.top_rules.size() >= 3);
 }

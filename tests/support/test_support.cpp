@@ -135,4 +135,13 @@ std::string second_line(const std::string& output) {
     return output.substr(start, output.find('\n', start) - start);
 }
 
+std::optional<double> metric_value(const std::string& metrics, const std::string& series) {
+    std::istringstream lines(metrics);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+    }
+    return std::nullopt;
+}
+
 }  // namespace vokter::test

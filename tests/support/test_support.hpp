@@ -30,6 +30,7 @@ std::string read_file(const std::filesystem::path& path);
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace vokter::test {
@@ -69,5 +70,9 @@ CommandResult run_vokter_command(const TempDir& dir, std::vector<std::string> ar
 
 // The second line of a command's output (where `moderator add` and `apikey add` print the secret).
 std::string second_line(const std::string& output);
+
+// The value of the series `series` (a metric name, with its labels if any:
+// vokter_classifier_learned{label="ham"}) in a /metrics text; empty when it has none.
+std::optional<double> metric_value(const std::string& metrics, const std::string& series);
 
 }  // namespace vokter::test

@@ -2,7 +2,7 @@
 -- tables instead of computed from every comment of the last 30 days on each request (340 ms at
 -- 1,000,000 comments): a row per day and (verdict, status) pair, and a row per day and rule.
 -- A new comment costs the write path nothing: comments are counted in arrears, a span of ids at a
--- time, by fold_moderation_counts() (the store runs it about once a second); the comments not yet
+-- time, by fold_moderation_counts() (the store runs it ten times a second); the comments not yet
 -- counted, those above moderation_counts_state.counted_through, are read through the two
 -- uncounted_* views and added at read time. Triggers keep the counts right when a counted comment
 -- changes: a decision, an edit scored again, a deletion.
@@ -30,12 +30,16 @@ CREATE TABLE rule_counts (
     PRIMARY KEY (day, rule)
 ) WITHOUT ROWID;
 
--- Comments with ids up to counted_through are in the counts; those above, not yet.
+-- Comments with ids up to counted_through are in the counts; those above, not yet. The views
+-- below read the comments above counted_through and up to span_end: the largest integer, except
+-- inside a fold's own transaction, which lowers it to count a bounded span of ids at a time.
 CREATE TABLE moderation_counts_state (
     id               INTEGER PRIMARY KEY CHECK (id = 1),
-    counted_through  INTEGER NOT NULL
+    counted_through  INTEGER NOT NULL,
+    span_end         INTEGER NOT NULL
 );
-INSERT INTO moderation_counts_state (id, counted_through) VALUES (1, 0);
+INSERT INTO moderation_counts_state (id, counted_through, span_end)
+VALUES (1, 0, 9223372036854775807);
 
 CREATE VIEW uncounted_comment_counts AS
 SELECT c.created / 86400000 AS day,
@@ -44,6 +48,7 @@ SELECT c.created / 86400000 AS day,
        c.status AS status, count(*) AS n
 FROM comments c
 WHERE c.id > (SELECT counted_through FROM moderation_counts_state)
+  AND c.id <= (SELECT span_end FROM moderation_counts_state)
 GROUP BY 1, 2, 3;
 
 CREATE VIEW uncounted_rule_counts AS
@@ -56,7 +61,8 @@ FROM (SELECT c.created / 86400000 AS day, h.rule AS rule, h.score AS score,
              (SELECT l.new_status FROM moderation_log l WHERE l.comment_id = c.id
               AND l.action IN ('approve', 'reject', 'spam') ORDER BY l.id DESC LIMIT 1) AS decision
       FROM comments c JOIN rule_hits h ON h.comment_id = c.id
-      WHERE c.id > (SELECT counted_through FROM moderation_counts_state))
+      WHERE c.id > (SELECT counted_through FROM moderation_counts_state)
+        AND c.id <= (SELECT span_end FROM moderation_counts_state))
 GROUP BY day, rule;
 
 -- The comments already stored are counted now, as fold_moderation_counts() counts later ones.

@@ -355,14 +355,18 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
     const store::WriterTimings writer = store.writer().timings();
     metric("vokter_store_batches_total", "Transactions the writer ran its jobs in.", "counter",
            writer.batches);
+    metric("vokter_store_syncs_total",
+           "fsyncs of the WAL that made commits durable (several batches may share one).",
+           "counter", writer.syncs);
     metric("vokter_store_batch_jobs_total",
            "Jobs those transactions held (a posted comment is one): jobs / batches is the mean "
            "batch.",
            "counter", writer.jobs);
     text +=
         "# HELP vokter_store_writer_seconds_total Where the writer's time goes: jobs waiting "
-        "for a batch (summed over jobs), running a batch's statements, its COMMIT (the fsync), "
-        "its own WAL checkpoints, and all its busy time.\n"
+        "for a batch (summed over jobs), running a batch's statements, its COMMIT, the WAL's "
+        "fsync that makes commits durable (on a thread of its own), the writer's own WAL "
+        "checkpoints, and all its busy time.\n"
         "# TYPE vokter_store_writer_seconds_total counter\n";
     for (const auto& [phase, us] : {std::pair{"queue_wait", writer.queue_wait_us},
                                     {"statements", writer.statements_us},

@@ -1,5 +1,7 @@
 #include "store/moderation_stats.hpp"
 
+#include <algorithm>
+
 #include "store/comment_repository.hpp"
 
 namespace vokter::store {
@@ -10,14 +12,17 @@ constexpr std::int64_t kDayMs = 86'400'000;
 
 }  // namespace
 
-std::int64_t fold_moderation_counts(Connection& db) {
+std::int64_t fold_moderation_counts(Connection& db, std::int64_t max_ids) {
     auto& through = db.prepare("SELECT counted_through FROM moderation_counts_state");
     const std::int64_t from = through.step() ? through.int64(0) : 0;
     through.reset();
     auto& newest = db.prepare("SELECT coalesce(max(id), 0) FROM comments");
-    const std::int64_t to = newest.step() ? newest.int64(0) : 0;
+    const std::int64_t newest_id = newest.step() ? newest.int64(0) : 0;
     newest.reset();
-    if (to <= from) return 0;
+    if (newest_id <= from) return 0;
+    const std::int64_t to = std::min(newest_id, from + std::max<std::int64_t>(1, max_ids));
+    // The views read (from, span_end]: this transaction's span only.
+    db.prepare("UPDATE moderation_counts_state SET span_end = ?1").bind(1, to).run();
     db.prepare(
           "INSERT INTO comment_counts (day, verdict, status, n) "
           "SELECT day, verdict, status, n FROM uncounted_comment_counts WHERE true "
@@ -29,7 +34,11 @@ std::int64_t fold_moderation_counts(Connection& db) {
           "ON CONFLICT (day, rule) DO UPDATE SET hits = hits + excluded.hits, "
           "agreed = agreed + excluded.agreed, disagreed = disagreed + excluded.disagreed")
         .run();
-    db.prepare("UPDATE moderation_counts_state SET counted_through = ?1").bind(1, to).run();
+    db.prepare(
+          "UPDATE moderation_counts_state SET counted_through = ?1, "
+          "span_end = 9223372036854775807")
+        .bind(1, to)
+        .run();
     return to - from;
 }
 

@@ -53,10 +53,12 @@ struct ModerationStats {
 ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days = 30,
                                  int top_rules = 20);
 
-// Adds the comments not yet counted (ids above moderation_counts_state.counted_through) to the
-// kept counts, in the caller's write transaction; returns how many ids it moved past (0 when
-// there were none). The store runs it about once a second (StoreOptions::fold_counts_ms), so
-// that moderation_stats() reads at most a second's comments row by row.
-std::int64_t fold_moderation_counts(Connection& db);
+// Adds comments not yet counted (ids above moderation_counts_state.counted_through), at most
+// `max_ids` ids of them, to the kept counts, in the caller's write transaction; returns how many
+// ids it moved past (0 when there were none). The bound keeps each fold's share of a write
+// batch small (about 1-3 ms for 500 comments). The store runs it every
+// StoreOptions::fold_counts_ms, again at once while more remain, so that moderation_stats()
+// reads at most a few hundred comments row by row.
+std::int64_t fold_moderation_counts(Connection& db, std::int64_t max_ids = 500);
 
 }  // namespace vokter::store

@@ -109,6 +109,11 @@ Store::Store(StoreOptions options)
     if (options_.fold_counts_ms > 0) folder_ = std::thread([this] { fold_loop(); });
 }
 
+bool Store::fold_stopping_requested() {
+    std::lock_guard lock(fold_mutex_);
+    return fold_stopping_;
+}
+
 void Store::fold_loop() {
     pthread_setname_np(pthread_self(), "vokter-counts");
     const auto interval = std::chrono::milliseconds(options_.fold_counts_ms);
@@ -118,7 +123,10 @@ void Store::fold_loop() {
         if (writer_->commits() == folded_at) continue;  // nothing was written since
         lock.unlock();
         try {
-            writer_->run(fold_moderation_counts);
+            // A bounded span a job; more at once while a backlog remains.
+            while (writer_->run([](Connection& db) { return fold_moderation_counts(db); }) > 0 &&
+                   !fold_stopping_requested()) {
+            }
         } catch (const std::exception&) {
             // A storage fault (a full disk): the next round tries again, and the stats read
             // the comments not yet counted meanwhile.

@@ -36,8 +36,8 @@ struct StoreOptions {
     bool verify_on_open = false;
     int quick_check_ms = 2000;
     // How often new comments are folded into the moderation counts (fold_moderation_counts in
-    // store/moderation_stats.hpp), in a small write transaction of their own; 0: never.
-    int fold_counts_ms = 1000;
+    // store/moderation_stats.hpp), a bounded span at a time, as a job of the writer; 0: never.
+    int fold_counts_ms = 100;
 };
 
 // Whether the store can write, as /healthz reports it.
@@ -100,6 +100,7 @@ class Store {
   private:
     void open_checks(Connection& db);  // verify_on_open, on the writer thread
     void fold_loop();                  // the counts folder's thread
+    bool fold_stopping_requested();
 
     StoreOptions options_;
     std::vector<std::string> notes_;

@@ -1,7 +1,13 @@
 #include "store/writer.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 namespace vokter::store {
 
@@ -18,11 +24,16 @@ std::uint64_t micros(Clock::duration d) {
 
 Writer::Writer(const std::string& path, Durability durability, std::size_t max_batch,
                CheckpointPolicy checkpoints)
-    : db_(path, durability),
+    : path_(path),
+      sync_apart_(durability == Durability::full && path != ":memory:" && !path.empty()),
+      // Commits only write the WAL; the syncer's fdatasync makes them durable (sync_apart_).
+      db_(path, sync_apart_ ? Durability::normal : durability),
       max_batch_(max_batch),
       checkpoints_(checkpoints),
       checkpointer_([this, path, durability] { checkpoint_loop(path, durability); }),
-      thread_([this] { loop(); }) {}
+      thread_([this] { loop(); }) {
+    if (sync_apart_) syncer_ = std::thread([this] { sync_loop(); });
+}
 
 Writer::~Writer() {
     {
@@ -31,6 +42,15 @@ Writer::~Writer() {
     }
     wake_.notify_one();
     thread_.join();
+    if (syncer_.joinable()) {  // after the writer: it syncs and answers the last batches
+        {
+            std::lock_guard lock(sync_mutex_);
+            sync_stopping_ = true;
+        }
+        sync_wake_.notify_one();
+        syncer_.join();
+    }
+    if (wal_fd_ >= 0) ::close(wal_fd_);
     {
         std::lock_guard lock(checkpoint_mutex_);
         checkpoint_stopping_ = true;
@@ -152,6 +172,8 @@ WriterTimings Writer::timings() const {
     t.queue_wait_us = timings_.queue_wait_us.load(std::memory_order_relaxed);
     t.statements_us = timings_.statements_us.load(std::memory_order_relaxed);
     t.commit_us = timings_.commit_us.load(std::memory_order_relaxed);
+    t.syncs = timings_.syncs.load(std::memory_order_relaxed);
+    t.sync_us = timings_.sync_us.load(std::memory_order_relaxed);
     t.checkpoint_us = timings_.checkpoint_us.load(std::memory_order_relaxed);
     t.busy_us = timings_.busy_us.load(std::memory_order_relaxed);
     return t;
@@ -187,6 +209,10 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     if (batch.front().exclusive) {
         try {
             batch.front().job(db_);
+            if (sync_apart_) {
+                if (std::string failed = sync_wal(); !failed.empty())
+                    throw StoreError(failed, SQLITE_IOERR_FSYNC);
+            }
             batch.front().done.set_value();
         } catch (...) {
             batch.front().done.set_exception(std::current_exception());
@@ -255,6 +281,15 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     for (std::size_t i = 0; i < failures.size() && reason.empty(); ++i)
         reason = fault_reason(failures[i]);
     if (committed || !reason.empty()) note_fault(std::move(reason));
+    if (committed) {
+        finish(batch, std::move(failures));
+    } else {
+        answer(batch, failures);  // every job failed: nothing to make durable
+    }
+    return committing;
+}
+
+void Writer::answer(std::deque<Pending>& batch, const std::vector<std::exception_ptr>& failures) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (failures[i]) {
             batch[i].done.set_exception(failures[i]);
@@ -262,7 +297,73 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
             batch[i].done.set_value();
         }
     }
-    return committing;
+}
+
+void Writer::finish(std::deque<Pending>& batch, std::vector<std::exception_ptr> failures) {
+    if (!sync_apart_) {
+        answer(batch, failures);
+        return;
+    }
+    {
+        std::lock_guard lock(sync_mutex_);
+        sync_queue_.push_back(Committed{std::move(batch), std::move(failures)});
+    }
+    sync_wake_.notify_one();
+}
+
+std::string Writer::sync_wal() {
+    std::lock_guard lock(wal_fd_mutex_);
+    if (wal_fd_ < 0) {
+        // The WAL lives as long as the write connection is open, so one descriptor serves. Its
+        // folder is synced once too: a new WAL file's name must survive a power loss as well.
+        const std::string wal = path_ + "-wal";
+        const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return "cannot open " + wal + " to sync it: " + std::strerror(errno);
+        std::filesystem::path folder = std::filesystem::path(path_).parent_path();
+        if (folder.empty()) folder = ".";
+        const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const bool synced = dir >= 0 && ::fsync(dir) == 0;
+        const int why = errno;
+        if (dir >= 0) ::close(dir);
+        if (!synced) {
+            ::close(fd);
+            return "cannot sync the folder of " + wal + ": " + std::strerror(why);
+        }
+        wal_fd_ = fd;
+    }
+    const auto started = Clock::now();
+    const int rc = ::fdatasync(wal_fd_);
+    const int why = errno;
+    timings_.syncs.fetch_add(1, std::memory_order_relaxed);
+    timings_.sync_us.fetch_add(micros(Clock::now() - started), std::memory_order_relaxed);
+    if (rc != 0) return "fdatasync of " + path_ + "-wal failed: " + std::strerror(why);
+    return {};
+}
+
+void Writer::sync_loop() {
+    pthread_setname_np(pthread_self(), "vokter-sync");
+    for (;;) {
+        std::deque<Committed> committed;
+        {
+            std::unique_lock lock(sync_mutex_);
+            sync_wake_.wait(lock, [this] { return sync_stopping_ || !sync_queue_.empty(); });
+            if (sync_queue_.empty()) return;  // stopping, and every batch is answered
+            committed.swap(sync_queue_);
+        }
+        // Every batch taken here committed before this sync begins: it covers them all.
+        const std::string failed = sync_wal();
+        if (!failed.empty()) {
+            // Their transactions are in the WAL but perhaps not on the disk: not acknowledged.
+            const auto failure = std::make_exception_ptr(StoreError(failed, SQLITE_IOERR_FSYNC));
+            note_fault(StoreError(failed, SQLITE_IOERR_FSYNC).reason());
+            for (auto& done : committed) {
+                for (auto& failure_i : done.failures)
+                    if (!failure_i) failure_i = failure;
+            }
+        }
+        for (auto& done : committed)
+            answer(done.batch, done.failures);
+    }
 }
 
 }  // namespace vokter::store

@@ -8,6 +8,14 @@
 // run again with a savepoint per job. So a job may run twice: it must change nothing but the
 // database and what it returns.
 //
+// With Durability::full the fsync that makes a batch durable runs apart from the writer, on a
+// syncer thread, so that the next batch's statements run while the previous batch syncs: the
+// write connection commits with synchronous=NORMAL (the WAL frames are written, not synced),
+// and the syncer fdatasync()s the WAL file, then answers every batch committed before that sync
+// began. A job's run() still returns only once its transaction is durable. Readers may see a
+// commit a sync's time (a fraction of a millisecond) before it is durable, never an
+// acknowledged one that is not. Exclusive jobs sync before they are answered.
+//
 // Checkpoints (copying the WAL back into the database file, with its own fsync) run on a second
 // thread with its own connection, so a commit never waits behind one: the writer's WAL hook wakes
 // the checkpointer once the WAL holds CheckpointPolicy::background_pages pages. Under steady load
@@ -29,6 +37,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "store/database.hpp"
 
@@ -36,14 +45,17 @@ namespace vokter::store {
 
 // Where the writer's time goes, summed since it started (microseconds; all only grow). A job's
 // life: it waits in the queue until a batch takes it (queue_wait), runs with the batch's other
-// jobs (statements: all of a batch's job runs, BEGIN included), waits for the batch's COMMIT, the
-// WAL's fsync (commit), and is answered. Read with Writer::timings(); /metrics shows them.
+// jobs (statements: all of a batch's job runs, BEGIN included), waits for the batch's COMMIT
+// (commit) and, with Durability::full, for the WAL's fsync on the syncer thread (sync), and is
+// answered. Read with Writer::timings(); /metrics shows them.
 struct WriterTimings {
     std::uint64_t batches = 0;        // transactions the batches ran in (exclusive jobs too)
     std::uint64_t jobs = 0;           // jobs those batches held
     std::uint64_t queue_wait_us = 0;  // summed over jobs
     std::uint64_t statements_us = 0;  // summed over batches
-    std::uint64_t commit_us = 0;      // summed over batches
+    std::uint64_t commit_us = 0;      // summed over batches (the fsync apart, see below)
+    std::uint64_t syncs = 0;          // fdatasync() calls on the WAL by the syncer
+    std::uint64_t sync_us = 0;        // their time, on the syncer thread
     std::uint64_t checkpoint_us = 0;  // the writer's own checkpoints, between batches
     std::uint64_t busy_us = 0;        // the writer thread's time in batches and checkpoints
 };
@@ -105,13 +117,26 @@ class Writer {
         std::chrono::steady_clock::time_point queued;
     };
 
+    // A committed batch waiting for the fsync that makes it durable, with each job's failure.
+    struct Committed {
+        std::deque<Pending> batch;
+        std::vector<std::exception_ptr> failures;
+    };
+
     void submit(std::function<void(Connection&)> job, bool exclusive = false);
     void loop();
     std::uint64_t run_batch(std::deque<Pending>& batch);  // returns its COMMITs' microseconds
+    // Answers the jobs of a batch: at once, or after the syncer's next fsync (sync_apart_).
+    void finish(std::deque<Pending>& batch, std::vector<std::exception_ptr> failures);
+    static void answer(std::deque<Pending>& batch, const std::vector<std::exception_ptr>& failures);
+    void sync_loop();
+    std::string sync_wal();               // fdatasync() of the WAL; "" or what failed
     void note_fault(std::string reason);  // "" once a transaction commits without one
     void checkpoint_loop(const std::string& path, Durability durability);
     static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
 
+    std::string path_;
+    bool sync_apart_;  // Durability::full: the syncer makes commits durable
     Connection db_;
     std::size_t max_batch_;
     CheckpointPolicy checkpoints_;
@@ -124,8 +149,15 @@ class Writer {
     std::atomic<std::size_t> page_cache_bytes_{0};
     struct {
         std::atomic<std::uint64_t> batches{0}, jobs{0}, queue_wait_us{0}, statements_us{0},
-            commit_us{0}, checkpoint_us{0}, busy_us{0};
+            commit_us{0}, syncs{0}, sync_us{0}, checkpoint_us{0}, busy_us{0};
     } timings_;
+    std::mutex sync_mutex_;
+    std::condition_variable sync_wake_;
+    std::deque<Committed> sync_queue_;  // guarded by sync_mutex_
+    bool sync_stopping_ = false;        // guarded by sync_mutex_
+    std::mutex wal_fd_mutex_;
+    int wal_fd_ = -1;  // the WAL file, opened at the first sync; guarded by wal_fd_mutex_
+    std::thread syncer_;
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_wake_;
     bool checkpoint_due_ = false;

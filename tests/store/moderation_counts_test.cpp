@@ -136,8 +136,9 @@ TEST_CASE("the kept moderation counts equal the counts computed from the rows") 
         std::int64_t folded = 0;
         for (int step = 0; step < 400; ++step) {
             const int op = std::uniform_int_distribution<int>(0, 10)(random);
-            if (op == 10) {  // the store's periodic fold, at a random moment
-                folded += fold_moderation_counts(db);
+            if (op == 10) {  // the store's periodic fold, at a random moment, of a random span
+                folded += fold_moderation_counts(
+                    db, std::uniform_int_distribution<std::int64_t>(1, 40)(random));
                 continue;
             }
             if (op < 4 || ids.empty()) {
@@ -180,7 +181,7 @@ TEST_CASE("the kept moderation counts equal the counts computed from the rows") 
                 check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
         }
         check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
-        folded += fold_moderation_counts(db);
+        folded += fold_moderation_counts(db, 1'000'000);
         check_same(moderation_stats(db, kNow, 10, 100), computed_stats(db, 10, 100));
         CHECK(folded > 100);  // most comments were counted by a fold, not read row by row
         CHECK(fold_moderation_counts(db) == 0);
@@ -267,7 +268,7 @@ TEST_CASE("the store folds new comments into the counts on its own") {
     };
     CHECK(counted_through() == 0);
     std::int64_t last = 0;
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 1200; ++i) {  // more than a fold's span: folded in several
         NewComment c;
         c.submission.thread = "/blogg/innlegg";
         c.submission.name = "Kari";

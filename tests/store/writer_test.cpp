@@ -58,10 +58,26 @@ TEST_CASE("concurrent jobs are committed, several to a transaction") {
         CHECK(t.statements_us > 0);
         CHECK(t.queue_wait_us > 0);
         CHECK(t.busy_us >= t.statements_us + t.commit_us + t.checkpoint_us);
+        // Durable: the WAL was synced apart from the commits, once for one or more batches
+        // (and once for the exclusive job).
+        CHECK(t.syncs >= 1);
+        CHECK(t.syncs <= t.batches);
+        CHECK(t.sync_us > 0);
     }
     CHECK(count_rows(path) == 800);
     // 800 jobs from 16 threads share transactions: fewer commits than jobs.
     CHECK(commits < 800);
+}
+
+TEST_CASE("with durability normal the writer never syncs the WAL itself") {
+    vokter::test::TempDir dir;
+    Writer writer((dir / "w.db").string(), Durability::normal);
+    create_table(writer);
+    for (int i = 0; i < 20; ++i)
+        writer.run(
+            [&](Connection& db) { db.prepare("INSERT INTO t (v) VALUES (?1)").bind(1, i).run(); });
+    CHECK(writer.timings().syncs == 0);
+    CHECK(count_rows((dir / "w.db").string()) == 20);
 }
 
 TEST_CASE("a failing job is undone alone; the others in its batch commit") {

@@ -201,6 +201,22 @@ int main(int argc, char** argv) {
         std::cerr << "filling " << args.db << " up to " << args.comments << " comments\n";
         generate(store, have, args.comments);
     }
+    {
+        // The store folds new comments into the moderation counts in the background: measure
+        // once it has caught up with the generated ones, as a service in steady state has.
+        const auto started = Clock::now();
+        for (;;) {
+            auto db = store.read();
+            auto& stmt = db->prepare(
+                "SELECT counted_through >= (SELECT coalesce(max(id), 0) FROM comments) "
+                "FROM moderation_counts_state");
+            if (stmt.step() && stmt.int64(0) == 1) break;
+            stmt.reset();
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        const double waited = std::chrono::duration<double>(Clock::now() - started).count();
+        if (waited > 0.1) std::fprintf(stderr, "moderation counts caught up in %.1f s\n", waited);
+    }
     std::printf("database %s: %lld comments, %.0f MB\n", args.db.c_str(),
                 static_cast<long long>(count_comments(store)),
                 static_cast<double>(std::filesystem::file_size(args.db) +

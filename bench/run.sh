@@ -84,7 +84,7 @@ wrk_run() {
         "http://127.0.0.1:$2" -- "$(date +%s%N)" "${@:6}" | grep '^RESULT' | sed 's/^RESULT //'
 }
 # The writer's figures in /metrics, as "batches jobs queue_wait statements commit checkpoint busy
-# now" (seconds); writer_delta BEFORE AFTER -> the same fields for the run between them.
+# now syncs sync" (seconds); writer_delta BEFORE AFTER -> the same fields for the run between them.
 writer_figures() {
     curl -s "http://127.0.0.1:$VOKTER_PORT/metrics" | awk -v now="$(date +%s.%N)" '
         /^vokter_store_batches_total / { b = $2 } /^vokter_store_batch_jobs_total / { j = $2 }
@@ -93,7 +93,9 @@ writer_figures() {
         /^vokter_store_writer_seconds_total\{phase="commit"\}/ { c = $2 }
         /^vokter_store_writer_seconds_total\{phase="checkpoint"\}/ { k = $2 }
         /^vokter_store_writer_seconds_total\{phase="busy"\}/ { u = $2 }
-        END { print b, j, q, s, c, k, u, now }'
+        /^vokter_store_syncs_total / { n = $2 }
+        /^vokter_store_writer_seconds_total\{phase="sync"\}/ { y = $2 }
+        END { print b, j, q, s, c, k, u, now, n + 0, y + 0 }'
 }
 writer_delta() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
     for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? " " : ""), y[i] - x[i]; print "" }'; }
@@ -230,13 +232,14 @@ fi
         echo
         echo "Where the writer's time went in those runs (its figures in /metrics; busy: its share of the run's wall time):"
         echo
-        echo "| path | transactions | jobs per transaction | a job's wait for its batch, ms | statements per transaction, ms | COMMIT (fsync) per transaction, ms | own checkpoints, ms in all | writer busy |"
-        echo "|---|---|---|---|---|---|---|---|"
+        echo "| path | transactions | jobs per transaction | a job's wait for its batch, ms | statements per transaction, ms | COMMIT per transaction, ms | WAL fsyncs (syncer) | ms per fsync | own checkpoints, ms in all | writer busy |"
+        echo "|---|---|---|---|---|---|---|---|---|---|"
         for label in "POST /api/comments" "POST /1.1/comment-check, stored"; do
             echo "${PATH_WRITER["$label@$WRITE_C"]}" | awk -v label="$label" '{
                 b = ($1 > 0 ? $1 : 1); j = ($2 > 0 ? $2 : 1); secs = ($8 > 0 ? $8 : 1)
-                printf "| %s | %d | %.1f | %.2f | %.2f | %.2f | %.0f | %.0f%% |\n", label, $1, $2 / b,
-                    1000 * $3 / j, 1000 * $4 / b, 1000 * $5 / b, 1000 * $6, 100 * $7 / secs }'
+                printf "| %s | %d | %.1f | %.2f | %.2f | %.2f | %d | %.2f | %.0f | %.0f%% |\n", label, $1,
+                    $2 / b, 1000 * $3 / j, 1000 * $4 / b, 1000 * $5 / b, $9, 1000 * $10 / ($9 > 0 ? $9 : 1),
+                    1000 * $6, 100 * $7 / secs }'
         done
         echo
     fi

@@ -2,7 +2,7 @@
 -- tables instead of computed from every comment of the last 30 days on each request (340 ms at
 -- 1,000,000 comments): a row per day and (verdict, status) pair, and a row per day and rule.
 -- A new comment costs the write path nothing: comments are counted in arrears, a span of ids at a
--- time, by fold_moderation_counts() (the store runs it ten times a second); the comments not yet
+-- time, by fold_moderation_counts() (the store runs it 40 times a second); the comments not yet
 -- counted, those above moderation_counts_state.counted_through, are read through the two
 -- uncounted_* views and added at read time. Triggers keep the counts right when a counted comment
 -- changes: a decision, an edit scored again, a deletion.

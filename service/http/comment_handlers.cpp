@@ -371,6 +371,7 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
     for (const auto& [phase, us] : {std::pair{"queue_wait", writer.queue_wait_us},
                                     {"statements", writer.statements_us},
                                     {"commit", writer.commit_us},
+                                    {"sync", writer.sync_us},
                                     {"checkpoint", writer.checkpoint_us},
                                     {"busy", writer.busy_us}}) {
         char seconds[32];

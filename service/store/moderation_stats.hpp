@@ -56,9 +56,9 @@ ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days =
 // Adds comments not yet counted (ids above moderation_counts_state.counted_through), at most
 // `max_ids` ids of them, to the kept counts, in the caller's write transaction; returns how many
 // ids it moved past (0 when there were none). The bound keeps each fold's share of a write
-// batch small (about 1-3 ms for 500 comments). The store runs it every
+// batch small (under a millisecond for 128 comments). The store runs it every
 // StoreOptions::fold_counts_ms, again at once while more remain, so that moderation_stats()
-// reads at most a few hundred comments row by row.
-std::int64_t fold_moderation_counts(Connection& db, std::int64_t max_ids = 500);
+// reads a few hundred comments at most row by row.
+std::int64_t fold_moderation_counts(Connection& db, std::int64_t max_ids = 128);
 
 }  // namespace vokter::store

@@ -37,7 +37,7 @@ struct StoreOptions {
     int quick_check_ms = 2000;
     // How often new comments are folded into the moderation counts (fold_moderation_counts in
     // store/moderation_stats.hpp), a bounded span at a time, as a job of the writer; 0: never.
-    int fold_counts_ms = 100;
+    int fold_counts_ms = 25;
 };
 
 // Whether the store can write, as /healthz reports it.

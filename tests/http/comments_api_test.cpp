@@ -471,6 +471,8 @@ TEST_CASE("unknown routes answer 404 as problem+json; health and metrics answer"
     CHECK(value_of("vokter_store_batch_jobs_total") >= 1);
     CHECK(value_of("vokter_store_batches_total") >= 1);
     CHECK(value_of("vokter_store_writer_seconds_total{phase=\"commit\"}") > 0);
+    CHECK(value_of("vokter_store_writer_seconds_total{phase=\"sync\"}") >= 0);
+    CHECK(value_of("vokter_store_syncs_total") >= 0);
     CHECK(value_of("vokter_store_writer_seconds_total{phase=\"busy\"}") >=
           value_of("vokter_store_writer_seconds_total{phase=\"commit\"}"));
 }

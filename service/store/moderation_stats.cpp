@@ -42,6 +42,15 @@ std::int64_t fold_moderation_counts(Connection& db, std::int64_t max_ids) {
     return to - from;
 }
 
+bool moderation_counts_behind(Connection& db) {
+    auto& stmt = db.prepare(
+        "SELECT (SELECT counted_through FROM moderation_counts_state) < "
+        "(SELECT coalesce(max(id), 0) FROM comments)");
+    const bool behind = stmt.step() && stmt.int64(0) == 1;
+    stmt.reset();
+    return behind;
+}
+
 namespace {
 
 ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int top_rules) {

@@ -61,4 +61,7 @@ ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days =
 // reads a few hundred comments at most row by row.
 std::int64_t fold_moderation_counts(Connection& db, std::int64_t max_ids = 128);
 
+// Whether some comments are not yet counted (a fold would find work).
+bool moderation_counts_behind(Connection& db);
+
 }  // namespace vokter::store

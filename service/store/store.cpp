@@ -117,21 +117,26 @@ bool Store::fold_stopping_requested() {
 void Store::fold_loop() {
     pthread_setname_np(pthread_self(), "vokter-counts");
     const auto interval = std::chrono::milliseconds(options_.fold_counts_ms);
-    std::uint64_t folded_at = 0;  // Writer::commits() after the last fold
     std::unique_lock lock(fold_mutex_);
     while (!fold_wake_.wait_for(lock, interval, [this] { return fold_stopping_; })) {
-        if (writer_->commits() == folded_at) continue;  // nothing was written since
         lock.unlock();
         try {
+            // Asked of a read connection first, so an idle store gives its writer no work.
+            // Comments come in through run() and run_exclusive() alike (an import, a bench).
+            bool behind = false;
+            {
+                auto db = read();
+                behind = moderation_counts_behind(*db);
+            }
             // A bounded span a job; more at once while a backlog remains.
-            while (writer_->run([](Connection& db) { return fold_moderation_counts(db); }) > 0 &&
+            while (behind &&
+                   writer_->run([](Connection& db) { return fold_moderation_counts(db); }) > 0 &&
                    !fold_stopping_requested()) {
             }
         } catch (const std::exception&) {
             // A storage fault (a full disk): the next round tries again, and the stats read
             // the comments not yet counted meanwhile.
         }
-        folded_at = writer_->commits();
         lock.lock();
     }
 }

@@ -152,7 +152,8 @@ void Writer::loop() {
                                          std::memory_order_relaxed);
         page_cache_bytes_.store(db_.page_cache_bytes(), std::memory_order_relaxed);
         if (inline_checkpoint_due_) {
-            // Between transactions, after the batch that filled the WAL has been answered:
+            // Between transactions, after the batch that filled the WAL has been answered (or
+            // handed to the syncer, which answers it after its own fsync, not after this):
             // complete the checkpoint, so that the next transaction starts the WAL afresh.
             inline_checkpoint_due_ = false;
             const auto checkpoint = Clock::now();

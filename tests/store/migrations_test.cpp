@@ -67,6 +67,15 @@ TEST_CASE("the thread page and queue queries use their indexes") {
                "('pending', 'spam') AND parent_id IS NULL AND EXISTS (SELECT 1 FROM comments r "
                "WHERE r.root_id = c.id AND +r.status = 'approved')")
               .find("SEARCH r USING INDEX comments_root") != std::string::npos);
+    // … an index of replies only: a top-level comment (root_id NULL) writes no entry in it.
+    {
+        auto& sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'comments_root'");
+        REQUIRE(sql.step());
+        CHECK(sql.text(0).find("WHERE root_id IS NOT NULL") != std::string::npos);
+    }
+    CHECK(plan("EXPLAIN QUERY PLAN SELECT id, body FROM comments WHERE root_id IN (SELECT value "
+               "FROM json_each('[1,2]')) ORDER BY created, id")
+              .find("SEARCH comments USING INDEX comments_root (root_id=?)") != std::string::npos);
     // A thread's queue by score uses the partial index when the query names its condition.
     {
         const std::string by_score = plan(

@@ -20,6 +20,12 @@ std::uint64_t micros(Clock::duration d) {
         std::chrono::duration_cast<std::chrono::microseconds>(d).count());
 }
 
+// The WAL's name as SQLite has it: the database's full path (symbolic links resolved) + "-wal".
+std::string wal_name(Connection& db, const std::string& path) {
+    const char* name = sqlite3_db_filename(db.handle(), "main");
+    return name && *name ? std::string(sqlite3_filename_wal(name)) : path + "-wal";
+}
+
 }  // namespace
 
 Writer::Writer(const std::string& path, Durability durability, std::size_t max_batch,
@@ -28,6 +34,7 @@ Writer::Writer(const std::string& path, Durability durability, std::size_t max_b
       sync_apart_(durability == Durability::full && path != ":memory:" && !path.empty()),
       // Commits only write the WAL; the syncer's fdatasync makes them durable (sync_apart_).
       db_(path, sync_apart_ ? Durability::normal : durability),
+      wal_path_(wal_name(db_, path)),
       max_batch_(max_batch),
       checkpoints_(checkpoints),
       checkpointer_([this, path, durability] { checkpoint_loop(path, durability); }),
@@ -317,10 +324,10 @@ std::string Writer::sync_wal() {
     if (wal_fd_ < 0) {
         // The WAL lives as long as the write connection is open, so one descriptor serves. Its
         // folder is synced once too: a new WAL file's name must survive a power loss as well.
-        const std::string wal = path_ + "-wal";
+        const std::string& wal = wal_path_;
         const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) return "cannot open " + wal + " to sync it: " + std::strerror(errno);
-        std::filesystem::path folder = std::filesystem::path(path_).parent_path();
+        std::filesystem::path folder = std::filesystem::path(wal).parent_path();
         if (folder.empty()) folder = ".";
         const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         const bool synced = dir >= 0 && ::fsync(dir) == 0;
@@ -337,7 +344,7 @@ std::string Writer::sync_wal() {
     const int why = errno;
     timings_.syncs.fetch_add(1, std::memory_order_relaxed);
     timings_.sync_us.fetch_add(micros(Clock::now() - started), std::memory_order_relaxed);
-    if (rc != 0) return "fdatasync of " + path_ + "-wal failed: " + std::strerror(why);
+    if (rc != 0) return "fdatasync of the WAL of " + path_ + " failed: " + std::strerror(why);
     return {};
 }
 

@@ -138,6 +138,7 @@ class Writer {
     std::string path_;
     bool sync_apart_;  // Durability::full: the syncer makes commits durable
     Connection db_;
+    std::string wal_path_;  // read by the syncer
     std::size_t max_batch_;
     CheckpointPolicy checkpoints_;
     mutable std::mutex mutex_;

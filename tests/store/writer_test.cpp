@@ -69,6 +69,22 @@ TEST_CASE("concurrent jobs are committed, several to a transaction") {
     CHECK(commits < 800);
 }
 
+TEST_CASE("a durable writer syncs the WAL of a database reached through a symbolic link") {
+    vokter::test::TempDir dir;
+    std::filesystem::create_directories(dir / "data");
+    const std::string real = (dir / "data" / "w.db").string();
+    { Connection create(real, Durability::normal); }
+    std::filesystem::create_symlink(real, dir / "link.db");
+    Writer writer((dir / "link.db").string(), Durability::full);
+    create_table(writer);  // SQLite keeps the WAL beside the real file: data/w.db-wal
+    for (int i = 0; i < 5; ++i)
+        writer.run(
+            [&](Connection& db) { db.prepare("INSERT INTO t (v) VALUES (?1)").bind(1, i).run(); });
+    CHECK(writer.timings().syncs >= 2);
+    CHECK(std::filesystem::exists(real + "-wal"));
+    CHECK(count_rows(real) == 5);
+}
+
 TEST_CASE("with durability normal the writer never syncs the WAL itself") {
     vokter::test::TempDir dir;
     Writer writer((dir / "w.db").string(), Durability::normal);

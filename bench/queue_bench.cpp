@@ -28,6 +28,7 @@
 #include "http/server.hpp"
 #include "store/comment_repository.hpp"
 #include "store/moderation_repository.hpp"
+#include "store/moderation_stats.hpp"
 #include "store/moderators.hpp"
 #include "store/store.hpp"
 
@@ -206,12 +207,10 @@ int main(int argc, char** argv) {
         // once it has caught up with the generated ones, as a service in steady state has.
         const auto started = Clock::now();
         for (;;) {
-            auto db = store.read();
-            auto& stmt = db->prepare(
-                "SELECT counted_through >= (SELECT coalesce(max(id), 0) FROM comments) "
-                "FROM moderation_counts_state");
-            if (stmt.step() && stmt.int64(0) == 1) break;
-            stmt.reset();
+            {
+                auto db = store.read();
+                if (!store::moderation_counts_behind(*db)) break;
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
         const double waited = std::chrono::duration<double>(Clock::now() - started).count();

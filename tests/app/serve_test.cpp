@@ -32,6 +32,21 @@ httplib::Result post(int port, const json& doc) {
     return client.Post("/api/comments", doc.dump(), "application/json");
 }
 
+// The ids of `acknowledged` that the database has no comment for.
+std::vector<long> missing_comments(vokter::store::Connection& db,
+                                   const std::set<long>& acknowledged) {
+    std::set<long> stored;
+    auto& stmt = db.prepare("SELECT id FROM comments");
+    while (stmt.step())
+        stored.insert(stmt.int64(0));
+    stmt.reset();
+    std::vector<long> lost;
+    for (const long id : acknowledged) {
+        if (!stored.contains(id)) lost.push_back(id);
+    }
+    return lost;
+}
+
 }  // namespace
 
 TEST_CASE("--help explains every command and option") {
@@ -155,14 +170,7 @@ TEST_CASE("every acknowledged comment survives kill -9 of the server") {
     CHECK(restarted.wait() == 0);
 
     vokter::store::Connection db((dir / "vokter.db").string(), vokter::store::Durability::full);
-    std::set<long> stored;
-    auto& stmt = db.prepare("SELECT id FROM comments");
-    while (stmt.step())
-        stored.insert(stmt.int64(0));
-    std::vector<long> lost;
-    for (const long id : acknowledged) {
-        if (!stored.contains(id)) lost.push_back(id);
-    }
+    const std::vector<long> lost = missing_comments(db, acknowledged);
     CHECK_MESSAGE(lost.empty(), lost.size(), " acknowledged comments were lost");
 }
 
@@ -274,14 +282,7 @@ TEST_CASE("kill -9 in the middle of large batches loses no acknowledged write an
     REQUIRE(check.step());
     CHECK(check.text(0) == "ok");
     check.reset();
-    std::set<long> stored;
-    auto& ids = db.prepare("SELECT id FROM comments");
-    while (ids.step())
-        stored.insert(ids.int64(0));
-    std::vector<long> lost;
-    for (const long id : acknowledged) {
-        if (!stored.contains(id)) lost.push_back(id);
-    }
+    const std::vector<long> lost = missing_comments(db, acknowledged);
     CHECK_MESSAGE(lost.empty(), lost.size(), " acknowledged comments were lost");
     // Each decision is one transaction: the 500 comments all carry the last answered one's
     // status, or all the one in flight at the kill; never a mix.

@@ -3,13 +3,20 @@
 // with a tiny JSON body and doing no work. Measured in the same run as Vokter, it gives what this
 // machine can do, so every Vokter figure is reported as a ratio to it.
 //
-//   baseline_server PORT [THREADS]      (PORT 0: any free port, printed on standard error)
+//   baseline_server PORT [THREADS] [PATH=FILE ...]   (PORT 0: any free port, printed on stderr)
+//
+// PATH=FILE: GET PATH answers the bytes of FILE instead (200), read once at start. bench/run.sh
+// gives it Vokter's own answers for the read benchmarks (a thread page of 50 comments is 10 KB),
+// so that the no-op sends the same bytes and the ratio counts only the work Vokter does.
 #include <httplib.h>
 #include <signal.h>
 #include <sys/socket.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -33,6 +40,20 @@ int main(int argc, char** argv) {
     }
     const int port = std::atoi(argv[1]);
     const std::size_t threads = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 64;
+    std::map<std::string, std::string> bodies;  // GET path -> its fixed answer
+    for (int i = 3; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto eq = arg.find('=');
+        std::ifstream file(eq == std::string::npos ? "" : arg.substr(eq + 1), std::ios::binary);
+        if (!file) {
+            std::fprintf(stderr, "baseline_server: %s is not PATH=FILE of a readable file\n",
+                         arg.c_str());
+            return 2;
+        }
+        std::ostringstream text;
+        text << file.rdbuf();
+        bodies[arg.substr(0, eq)] = text.str();
+    }
     HttpServer server;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_tcp_nodelay(true);
@@ -42,9 +63,15 @@ int main(int argc, char** argv) {
         res.status = 201;
         res.set_content(R"({"id":1,"status":"approved"})", "application/json; charset=utf-8");
     };
+    const auto get = [&bodies, answer](const httplib::Request& req, httplib::Response& res) {
+        const auto body = bodies.find(req.path);
+        if (body == bodies.end()) return answer(req, res);
+        res.status = 200;
+        res.set_content(body->second, "application/json; charset=utf-8");
+    };
     server.Post("/api/comments", answer);
-    server.Get("/api/comments", answer);
-    server.Get("/api/counts", answer);
+    server.Get("/api/comments", get);
+    server.Get("/api/counts", get);
     running = &server;
     signal(SIGTERM, stop);
     signal(SIGINT, stop);

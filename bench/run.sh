@@ -57,6 +57,9 @@ port_of() {  # LOG
 API_KEY=$("$VOKTER" apikey add bench --blog https://blogg.example.no --db "$WORK/bench.db" 2>/dev/null |
     grep -E '^[0-9a-f]+$' || true)
 [ -n "$API_KEY" ] || { echo "bench: vokter apikey add printed no key" >&2; exit 1; }
+MODERATOR_TOKEN=$("$VOKTER" moderator add bench --db "$WORK/bench.db" 2>/dev/null |
+    grep -E '^[0-9a-f]{64}$' || true)
+[ -n "$MODERATOR_TOKEN" ] || { echo "bench: vokter moderator add printed no token" >&2; exit 1; }
 
 "$BASELINE" 0 64 2>"$WORK/baseline.log" &
 PIDS+=($!)
@@ -67,12 +70,21 @@ PIDS+=($VOKTER_PID)
 BASE_PORT=$(port_of "$WORK/baseline.log")
 VOKTER_PORT=$(port_of "$WORK/vokter.log")
 
-# The thread page the GET benchmark reads: 50 approved comments.
+# The thread page the GET benchmark reads: 50 approved comments. They all come from this one
+# address, so the flood rule holds most of them; a moderator approves those, as on a real blog.
+SEED_IDS=()
 for i in $(seq 1 50); do
-    curl -s -o /dev/null -XPOST "http://127.0.0.1:$VOKTER_PORT/api/comments" \
+    SEED_IDS+=("$(curl -s -XPOST "http://127.0.0.1:$VOKTER_PORT/api/comments" \
         -H 'Content-Type: application/json' \
-        -d "{\"thread\":\"/blogg/lesverdig\",\"name\":\"Leser $i\",\"body\":\"Kommentar nummer $i: takk for et godt og grundig innlegg om blåbær og æøå.\"}"
+        -d "{\"thread\":\"/blogg/lesverdig\",\"name\":\"Leser $i\",\"body\":\"Kommentar nummer $i: takk for et godt og grundig innlegg om blåbær og æøå.\"}" |
+        grep -oE '"id":[0-9]+' | head -1 | cut -d: -f2)")
 done
+curl -s -o /dev/null -XPOST "http://127.0.0.1:$VOKTER_PORT/api/moderation/decisions" \
+    -H "Authorization: Bearer $MODERATOR_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"ids\":[$(IFS=,; echo "${SEED_IDS[*]}")],\"action\":\"approve\"}"
+SEEDED=$(curl -s "http://127.0.0.1:$VOKTER_PORT/api/comments?thread=/blogg/lesverdig&limit=1" |
+    grep -oE '"total":[0-9]+' | cut -d: -f2)
+[ "$SEEDED" = 50 ] || { echo "bench: the thread page holds ${SEEDED:-no} approved comments, not 50" >&2; exit 1; }
 
 # wrk_run NAME PORT SCRIPT CONNECTIONS SECONDS [ARGS…] -> prints the RESULT line's fields. Each
 # run gets its own id (it runs in a subshell, so no counter survives it): the POST scripts put it
@@ -125,6 +137,13 @@ for c in $CONNECTIONS; do scenario "POST /api/comments" post_comments.lua "$c"; 
 WRITE_C=$(echo $CONNECTIONS | tr ' ' '\n' | grep -x 32 || echo $CONNECTIONS | awk '{print $NF}')
 scenario "POST /1.1/comment-check, stored" comment_check.lua "$WRITE_C" "$API_KEY"
 scenario "POST /1.1/comment-check, is_test=1" comment_check.lua "$WRITE_C" "$API_KEY" test
+# For the reads the no-op answers Vokter's own bytes (taken now, after the writes): a second
+# baseline whose GET /api/comments and /api/counts send them.
+curl -s -o "$WORK/page.json" "http://127.0.0.1:$VOKTER_PORT/api/comments?thread=/blogg/lesverdig&limit=50"
+curl -s -o "$WORK/counts.json" "http://127.0.0.1:$VOKTER_PORT/api/counts?$(seq -f 'thread=/blogg/innlegg-%g' 0 19 | paste -sd'&')"
+"$BASELINE" 0 64 "/api/comments=$WORK/page.json" "/api/counts=$WORK/counts.json" 2>"$WORK/baseline-reads.log" &
+PIDS+=($!)
+BASE_PORT=$(port_of "$WORK/baseline-reads.log")
 scenario "GET thread page (50 comments)" get_thread.lua 32
 scenario "GET /api/counts (20 threads)" get_counts.lua 32
 
@@ -216,7 +235,10 @@ fi
     printf '%s\n' "${ROWS[@]}"
     echo
     echo "The baseline is cpp-httplib with Vokter's settings answering every request with a fixed"
-    echo "body (bench/baseline_server.cpp). Errors count failed connections and non-2xx answers."
+    echo "body (bench/baseline_server.cpp): for the writes a 29-byte one; for the reads the bytes"
+    echo "Vokter itself answered (the thread page $(wc -c <"$WORK/page.json") bytes, the counts"
+    echo "$(wc -c <"$WORK/counts.json") bytes), so that both send the same. Errors count failed"
+    echo "connections and non-2xx answers."
     echo
     if [ -n "$LIMIT" ]; then
         echo "## The write path against SQLite's own limit (bench/sqlite_limit)"

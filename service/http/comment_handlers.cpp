@@ -198,10 +198,16 @@ void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Res
 // the last commit; returns false otherwise.
 bool Server::Impl::send_cached(const httplib::Request& req, httplib::Response& res,
                                std::uint64_t generation) {
-    const auto cached = public_cache.get(req.target, generation);
+    auto cached = public_cache.get(req.target, generation);
     if (!cached) return false;
     res.status = 200;
-    res.set_content(*cached, "application/json; charset=utf-8");
+    // Sent from the cache's own copy: a thread page is kilobytes, copied for nothing otherwise.
+    const std::size_t size = cached->size();
+    res.set_content_provider(size, "application/json; charset=utf-8",
+                             [body = std::move(cached)](std::size_t offset, std::size_t length,
+                                                        httplib::DataSink& sink) {
+                                 return sink.write(body->data() + offset, length);
+                             });
     return true;
 }
 

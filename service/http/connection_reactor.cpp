@@ -5,6 +5,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -109,6 +110,31 @@ bool Connection::write(const char* data, std::size_t size, std::chrono::millisec
         }
     }
     return true;
+}
+
+bool Connection::write(std::string_view first, std::string_view second,
+                       std::chrono::milliseconds timeout) {
+    std::size_t sent = 0;
+    if (!has_unsent()) {
+        iovec parts[2] = {{const_cast<char*>(first.data()), first.size()},
+                          {const_cast<char*>(second.data()), second.size()}};
+        msghdr message{};
+        message.msg_iov = parts;
+        message.msg_iovlen = 2;
+        ssize_t n;
+        do {
+            n = ::sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return false;
+        if (n > 0) sent = static_cast<std::size_t>(n);
+    }
+    // What the socket did not take goes the way of any write.
+    if (sent < first.size()) {
+        return write(first.data() + sent, first.size() - sent, timeout) &&
+               write(second.data(), second.size(), timeout);
+    }
+    sent -= first.size();
+    return sent == second.size() || write(second.data() + sent, second.size() - sent, timeout);
 }
 
 bool Connection::send_unsent() {

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -70,6 +71,9 @@ class Connection {
     // and keeps the rest for the reactor to send, as far as the reactor's max_unsent_bytes
     // allows; past that, waits up to `timeout` for the socket. False when the connection failed.
     bool write(const char* data, std::size_t size, std::chrono::milliseconds timeout);
+    // The same for two parts in order (an answer's head and its body), in one send when the
+    // socket takes both: one TCP segment instead of two.
+    bool write(std::string_view first, std::string_view second, std::chrono::milliseconds timeout);
     // Sends kept bytes without blocking; false when the connection failed.
     bool send_unsent();
     bool has_unsent() const { return unsent_offset_ < unsent_.size(); }

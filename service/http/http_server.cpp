@@ -41,8 +41,30 @@ class RequestStream : public httplib::Stream {
         offset_ += n;
         return static_cast<ssize_t>(n);
     }
+    // The library writes an answer's head, then its body: a short first write is held and
+    // sent with the next one, or by flush() when no body follows.
     ssize_t write(const char* ptr, size_t size) override {
-        return connection_.write(ptr, size, write_timeout_) ? static_cast<ssize_t>(size) : -1;
+        if (!failed_ && !held_ && size <= kHoldBytes) {
+            head_.assign(ptr, size);
+            held_ = true;
+            return static_cast<ssize_t>(size);
+        }
+        bool ok = !failed_;
+        if (ok && held_) {
+            ok = connection_.write(head_, std::string_view(ptr, size), write_timeout_);
+            held_ = false;
+        } else if (ok) {
+            ok = connection_.write(ptr, size, write_timeout_);
+        }
+        failed_ = !ok;
+        return ok ? static_cast<ssize_t>(size) : -1;
+    }
+    // Sends a held write; false when the connection failed (now or before).
+    bool flush() {
+        if (held_ && !failed_)
+            failed_ = !connection_.write(head_.data(), head_.size(), write_timeout_);
+        held_ = false;
+        return !failed_;
     }
     void get_remote_ip_and_port(std::string& ip, int& port) const override {
         ip = connection_.peer_ip();
@@ -60,9 +82,13 @@ class RequestStream : public httplib::Stream {
 
   private:
     Connection& connection_;
+    static constexpr std::size_t kHoldBytes = 4096;
     std::string request_;
     std::size_t offset_ = 0;
     std::chrono::milliseconds write_timeout_;
+    std::string head_;
+    bool held_ = false;
+    bool failed_ = false;
 };
 
 // The library's thread pool, which also stops the reactor before its workers: once shutdown()
@@ -145,7 +171,7 @@ void HttpServer::serve(std::shared_ptr<Connection> connection) {
                                  write_timeout_sec_);
             bool closed = false;
             answer_closes = false;
-            const bool written = process_request(stream, last, closed, nullptr);
+            const bool written = process_request(stream, last, closed, nullptr) && stream.flush();
             ++connection->served;
             const bool closing = !written || last || closed || answer_closes ||
                                  connection->peer_closed() || svr_sock_ == INVALID_SOCKET;

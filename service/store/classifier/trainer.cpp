@@ -59,11 +59,12 @@ void Trainer::wake() {
 
 void Trainer::drain() {
     std::unique_lock lock(mutex_);
-    const std::uint64_t seen = idle_passes_;
+    // A pass under way may have read the outbox before the caller's jobs were committed: wait
+    // for one that begins after this call and finds it empty.
+    const std::uint64_t begun = passes_started_;
     woken_ = true;
     wake_.notify_all();
-    // Two idle passes: the first may have started before the caller's jobs were committed.
-    idle_.wait(lock, [&] { return stopping_ || idle_passes_ >= seen + 2; });
+    idle_.wait(lock, [&] { return stopping_ || last_idle_pass_ > begun; });
 }
 
 std::uint64_t Trainer::jobs_applied() const {
@@ -119,6 +120,12 @@ bool Trainer::pass() {
 
 void Trainer::loop() {
     while (true) {
+        std::uint64_t number;
+        {
+            std::lock_guard lock(mutex_);
+            number = ++passes_started_;
+            woken_ = false;  // this pass reads every job committed before now
+        }
         bool more = false;
         try {
             more = pass();
@@ -128,14 +135,13 @@ void Trainer::loop() {
         }
         std::unique_lock lock(mutex_);
         if (!more) {
-            ++idle_passes_;
+            last_idle_pass_ = number;
             idle_.notify_all();
         }
         if (stopping_) return;
         if (more) continue;
         wake_.wait_for(lock, std::chrono::milliseconds(poll_ms_),
                        [this] { return woken_ || stopping_; });
-        woken_ = false;
         if (stopping_) return;
     }
 }

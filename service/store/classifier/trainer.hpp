@@ -58,7 +58,8 @@ class Trainer {
     std::condition_variable idle_;
     bool woken_ = false;
     bool stopping_ = false;
-    std::uint64_t idle_passes_ = 0;
+    std::uint64_t passes_started_ = 0;  // passes begun so far
+    std::uint64_t last_idle_pass_ = 0;  // the number of the latest pass that found nothing
     std::uint64_t jobs_applied_ = 0;
     std::uint64_t commits_ = 0;
     std::thread thread_;

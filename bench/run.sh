@@ -133,6 +133,35 @@ scenario() {  # LABEL SCRIPT CONNECTIONS [ARGS…]
     echo "bench: $1 c=$3: baseline $(field "$base" rps) req/s, vokter $(field "$vok" rps) req/s, p99 $(ms "$(field "$vok" p99_us)") ms, errors $errors" >&2
 }
 
+# The reads alternate: three slices of a third of DURATION each, the baseline then Vokter, so a
+# change in the machine's speed during the run (it is shared) falls on both alike. Rates are
+# requests over seconds summed; latencies are the worst slice's.
+read_scenario() {  # LABEL SCRIPT CONNECTIONS
+    local secs=$((DURATION / 3)) base vok base_sum="" vok_sum=""
+    [ "$secs" -ge 1 ] || secs=1
+    for _ in 1 2 3; do
+        base=$(wrk_run baseline "$BASE_PORT" "$2" "$3" "$secs")
+        vok=$(wrk_run vokter "$VOKTER_PORT" "$2" "$3" "$secs")
+        base_sum="$base_sum$base"$'\n'
+        vok_sum="$vok_sum$vok"$'\n'
+    done
+    base=$(sum_results "$base_sum")
+    vok=$(sum_results "$vok_sum")
+    local errors=$(( $(field "$vok" errors) + $(field "$vok" non2xx) ))
+    ERRORS_TOTAL=$((ERRORS_TOTAL + errors))
+    ROWS+=("| $1 | $3 | $(field "$base" rps) | $(field "$vok" rps) | $(ratio "$(field "$vok" rps)" "$(field "$base" rps)") | $(ms "$(field "$vok" p50_us)") | $(ms "$(field "$vok" p99_us)") | $(ms "$(field "$vok" p999_us)") | $errors |")
+    echo "bench: $1 c=$3: baseline $(field "$base" rps) req/s, vokter $(field "$vok" rps) req/s (3 alternating slices), p99 $(ms "$(field "$vok" p99_us)") ms, errors $errors" >&2
+}
+# Sums RESULT fields of several runs (one per line): requests, seconds and errors added, rps
+# recomputed, latencies the largest.
+sum_results() {
+    echo "$1" | awk 'NF { for (i = 1; i <= NF; i++) { split($i, kv, "="); k = kv[1]; v = kv[2]
+                             if (k ~ /_us$/) { if (v > m[k]) m[k] = v } else t[k] += v } }
+        END { printf "requests=%d seconds=%.3f rps=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d errors=%d non2xx=%d\n",
+                     t["requests"], t["seconds"], t["requests"] / t["seconds"], m["p50_us"], m["p99_us"],
+                     m["p999_us"], m["max_us"], t["errors"], t["non2xx"] }'
+}
+
 for c in $CONNECTIONS; do scenario "POST /api/comments" post_comments.lua "$c"; done
 WRITE_C=$(echo $CONNECTIONS | tr ' ' '\n' | grep -x 32 || echo $CONNECTIONS | awk '{print $NF}')
 scenario "POST /1.1/comment-check, stored" comment_check.lua "$WRITE_C" "$API_KEY"
@@ -144,8 +173,8 @@ curl -s -o "$WORK/counts.json" "http://127.0.0.1:$VOKTER_PORT/api/counts?$(seq -
 "$BASELINE" 0 64 "/api/comments=$WORK/page.json" "/api/counts=$WORK/counts.json" 2>"$WORK/baseline-reads.log" &
 PIDS+=($!)
 BASE_PORT=$(port_of "$WORK/baseline-reads.log")
-scenario "GET thread page (50 comments)" get_thread.lua 32
-scenario "GET /api/counts (20 threads)" get_counts.lua 32
+read_scenario "GET thread page (50 comments)" get_thread.lua 32
+read_scenario "GET /api/counts (20 threads)" get_counts.lua 32
 
 # The POST path without HTTP, 32 threads: the store alone, then the comment service.
 SUBMIT=""

@@ -171,7 +171,8 @@ void HttpServer::serve(std::shared_ptr<Connection> connection) {
                                  write_timeout_sec_);
             bool closed = false;
             answer_closes = false;
-            const bool written = process_request(stream, last, closed, nullptr) && stream.flush();
+            const bool processed = process_request(stream, last, closed, nullptr);
+            const bool written = stream.flush() && processed;  // a held head goes out either way
             ++connection->served;
             const bool closing = !written || last || closed || answer_closes ||
                                  connection->peer_closed() || svr_sock_ == INVALID_SOCKET;

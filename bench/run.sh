@@ -126,11 +126,16 @@ scenario() {  # LABEL SCRIPT CONNECTIONS [ARGS…]
     PATH_RPS[$1@$3]=$(field "$vok" rps)
     PATH_P99[$1@$3]=$(ms "$(field "$vok" p99_us)")
     PATH_WRITER[$1@$3]=$(writer_delta "$before" "$(writer_figures)")
+    [ "$2" = post_comments.lua ] && POST_RPS[$3]=$(field "$vok" rps) && BASE_RPS[$3]=$(field "$base" rps)
+    add_row "$1" "$3" "$base" "$vok" ""
+}
+# One row of the HTTP table from the baseline's and Vokter's RESULT fields; counts the errors.
+add_row() {  # LABEL CONNECTIONS BASE VOK NOTE
+    local base=$3 vok=$4
     local errors=$(( $(field "$vok" errors) + $(field "$vok" non2xx) ))
     ERRORS_TOTAL=$((ERRORS_TOTAL + errors))
-    [ "$2" = post_comments.lua ] && POST_RPS[$3]=$(field "$vok" rps) && BASE_RPS[$3]=$(field "$base" rps)
-    ROWS+=("| $1 | $3 | $(field "$base" rps) | $(field "$vok" rps) | $(ratio "$(field "$vok" rps)" "$(field "$base" rps)") | $(ms "$(field "$vok" p50_us)") | $(ms "$(field "$vok" p99_us)") | $(ms "$(field "$vok" p999_us)") | $errors |")
-    echo "bench: $1 c=$3: baseline $(field "$base" rps) req/s, vokter $(field "$vok" rps) req/s, p99 $(ms "$(field "$vok" p99_us)") ms, errors $errors" >&2
+    ROWS+=("| $1 | $2 | $(field "$base" rps) | $(field "$vok" rps) | $(ratio "$(field "$vok" rps)" "$(field "$base" rps)") | $(ms "$(field "$vok" p50_us)") | $(ms "$(field "$vok" p99_us)") | $(ms "$(field "$vok" p999_us)") | $errors |")
+    echo "bench: $1 c=$2: baseline $(field "$base" rps) req/s, vokter $(field "$vok" rps) req/s$5, p99 $(ms "$(field "$vok" p99_us)") ms, errors $errors" >&2
 }
 
 # The reads alternate: three slices of a third of DURATION each, the baseline then Vokter, so a
@@ -145,12 +150,7 @@ read_scenario() {  # LABEL SCRIPT CONNECTIONS
         base_sum="$base_sum$base"$'\n'
         vok_sum="$vok_sum$vok"$'\n'
     done
-    base=$(sum_results "$base_sum")
-    vok=$(sum_results "$vok_sum")
-    local errors=$(( $(field "$vok" errors) + $(field "$vok" non2xx) ))
-    ERRORS_TOTAL=$((ERRORS_TOTAL + errors))
-    ROWS+=("| $1 | $3 | $(field "$base" rps) | $(field "$vok" rps) | $(ratio "$(field "$vok" rps)" "$(field "$base" rps)") | $(ms "$(field "$vok" p50_us)") | $(ms "$(field "$vok" p99_us)") | $(ms "$(field "$vok" p999_us)") | $errors |")
-    echo "bench: $1 c=$3: baseline $(field "$base" rps) req/s, vokter $(field "$vok" rps) req/s (3 alternating slices), p99 $(ms "$(field "$vok" p99_us)") ms, errors $errors" >&2
+    add_row "$1" "$3" "$(sum_results "$base_sum")" "$(sum_results "$vok_sum")" " (3 alternating slices)"
 }
 # Sums RESULT fields of several runs (one per line): requests, seconds and errors added, rps
 # recomputed, latencies the largest.

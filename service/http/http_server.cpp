@@ -44,20 +44,17 @@ class RequestStream : public httplib::Stream {
     // The library writes an answer's head, then its body: a short first write is held and
     // sent with the next one, or by flush() when no body follows.
     ssize_t write(const char* ptr, size_t size) override {
-        if (!failed_ && !held_ && size <= kHoldBytes) {
+        if (failed_) return -1;
+        if (!held_ && size <= kHoldBytes) {
             head_.assign(ptr, size);
             held_ = true;
             return static_cast<ssize_t>(size);
         }
-        bool ok = !failed_;
-        if (ok && held_) {
-            ok = connection_.write(head_, std::string_view(ptr, size), write_timeout_);
-            held_ = false;
-        } else if (ok) {
-            ok = connection_.write(ptr, size, write_timeout_);
-        }
-        failed_ = !ok;
-        return ok ? static_cast<ssize_t>(size) : -1;
+        const std::string_view data(ptr, size);
+        failed_ = !(held_ ? connection_.write(head_, data, write_timeout_)
+                          : connection_.write(ptr, size, write_timeout_));
+        held_ = false;
+        return failed_ ? -1 : static_cast<ssize_t>(size);
     }
     // Sends a held write; false when the connection failed (now or before).
     bool flush() {

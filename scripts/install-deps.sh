@@ -5,10 +5,10 @@ set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
        doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev libicu-dev libcld2-dev
-       libgoogle-perftools-dev)
+       libgoogle-perftools-dev libxml2-dev)
 # What `make test` needs beyond the build: the benchmarks' tools, and nginx, the production
 # front that tests/app/nginx_front_test.cpp starts with deploy/nginx.conf.
-bench=(libbenchmark-dev wrk curl nginx)
+bench=(libbenchmark-dev wrk curl nginx time)
 browser=(chromium nodejs npm)
 fuzz=(clang libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes of Debian's clang 14
 akismet=(nodejs)  # plus npm when nodejs does not bring it (NodeSource builds do)

@@ -1,5 +1,7 @@
 #include "app/cli.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
@@ -8,6 +10,8 @@
 #include "app/api_key_cli.hpp"
 #include "app/config.hpp"
 #include "app/healthcheck.hpp"
+#include "app/import/import_cli.hpp"
+#include "app/import/wordpress_wxr.hpp"
 #include "app/learn_cli.hpp"
 #include "app/moderator_cli.hpp"
 #include "app/rules_cli.hpp"
@@ -153,6 +157,39 @@ int run_cli(int argc, char** argv) {
     add_labelled_csv_flags(*learn_cmd, learn.csv);
     learn_cmd->callback(with_store(
         [&](store::Store& store) { return run_learn(store, learn, std::cout, std::cerr); }, true));
+
+    ImportCommand import;
+    std::string import_source;
+    WxrOptions wxr;
+    auto* import_cmd = app.add_subcommand(
+        "import", "Bring comments with their moderation labels from another system (idempotent)");
+    import_cmd->require_subcommand(1);
+    const auto add_import_flags = [&](CLI::App& command, const char* what) {
+        add_config_flags(command, config_file, given);
+        command.add_option("file", import.file, what)->required()->check(CLI::ExistingFile);
+        command.add_flag("--learn", import.options.learn,
+                         "Teach the classifier the imported approved (ham) and spam comments");
+        command.add_option("--source", import_source,
+                           "Name of the export's origin, which tells a re-import from a new one "
+                           "(default: the format and the site the file names)");
+    };
+    // The classifier is opened for --learn; without it, its trainer has nothing to do.
+    const auto import_with = [&](auto reader_of) {
+        return with_store(
+            [&, reader_of](store::Store& store) {
+                if (!import_source.empty()) import.options.source = import_source;
+                import.options.progress = isatty(STDERR_FILENO) == 1;
+                return run_import(store, reader_of(), import, std::cout, std::cerr);
+            },
+            true);
+    };
+    auto* wordpress_cmd = import_cmd->add_subcommand(
+        "wordpress", "A WordPress export (WXR 1.0-1.2: Tools > Export, or wp export)");
+    add_import_flags(*wordpress_cmd, "the export's .xml file");
+    wordpress_cmd->add_flag("--full-urls", wxr.full_urls,
+                            "Key threads by the posts' whole URLs (default: their paths, as the "
+                            "widget keys a page)");
+    wordpress_cmd->callback(import_with([&] { return wordpress_wxr_reader(import.file, wxr); }));
 
     auto* health_cmd =
         app.add_subcommand("healthcheck", "Exit 0 when the configured service answers /healthz");

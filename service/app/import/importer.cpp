@@ -1,0 +1,267 @@
+#include "app/import/importer.hpp"
+
+#include <ostream>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "http/log.hpp"
+#include "store/classifier/classifier_repository.hpp"
+#include "store/comment_repository.hpp"
+
+namespace vokter::app {
+
+namespace {
+
+bool known_status(const std::string& status) {
+    return status == store::kApproved || status == store::kPending || status == store::kSpam ||
+           status == store::kRejected;
+}
+
+// The first pass: every record checked, the ids of the comments to import kept (a reply whose
+// parent comes later in the file waits for it instead of becoming an orphan).
+struct Checked {
+    std::vector<Error> errors;
+    std::unordered_set<std::string> ids;
+    std::int64_t comments = 0;
+};
+
+void check(const ImportedComment& c, Checked& checked) {
+    if (!c.skip.empty()) return;
+    const auto fail = [&](const char* code, std::string message) {
+        if (checked.errors.size() < 20)
+            checked.errors.push_back({code, std::move(message), c.where});
+    };
+    if (c.external_id.empty()) return fail("import_no_id", "the comment has no id");
+    if (!checked.ids.insert(c.external_id).second)
+        return fail("import_duplicate_id", "comment id " + c.external_id + " appears twice");
+    if (!known_status(c.status)) return fail("import_status", "unknown status '" + c.status + "'");
+    if (c.thread_uri.empty()) return fail("import_no_thread", "the comment has no thread");
+    ++checked.comments;
+}
+
+// What one write transaction did; applied to the summary only after it committed (the writer
+// may run a job again after a failed batch).
+struct BatchOutcome {
+    std::map<std::string, std::int64_t> imported;
+    std::int64_t already = 0;
+    std::int64_t orphans = 0;
+    std::int64_t learned = 0;
+    std::vector<ImportedComment> waiting;  // replies whose parent comes later in the file
+    std::vector<std::string> released;     // parents whose waiting replies this batch wrote
+};
+
+class Importer {
+  public:
+    Importer(store::Store& store, const ImportOptions& options, std::string source,
+             const Checked& checked, std::ostream& err)
+        : store_(store), options_(options), checked_(checked), err_(err) {
+        summary_.source = std::move(source);
+    }
+
+    void add(ImportedComment&& c) {
+        if (!c.skip.empty()) {
+            ++summary_.skipped[c.skip];
+            return;
+        }
+        batch_.push_back(std::move(c));
+        if (batch_.size() >= options_.batch) flush();
+    }
+
+    // Writes what is left; replies still waiting then have a parent the file announced but the
+    // import never wrote (it cannot happen after the first pass; kept as orphans to be safe).
+    ImportSummary finish(std::ostream& err) {
+        flush();
+        if (!waiting_.empty()) {
+            for (auto& [parent, replies] : waiting_) {
+                for (auto& reply : replies) {
+                    reply.parent_external_id.clear();
+                    batch_.push_back(std::move(reply));
+                }
+            }
+            waiting_.clear();
+            flush();
+        }
+        if (options_.progress) err << "\n";
+        return std::move(summary_);
+    }
+
+  private:
+    void flush() {
+        if (batch_.empty()) return;
+        BatchOutcome outcome =
+            store_.writer().run([&](store::Connection& db) { return write(db, batch_); });
+        for (const auto& [status, n] : outcome.imported)
+            summary_.imported[status] += n;
+        summary_.already_imported += outcome.already;
+        summary_.orphans += outcome.orphans;
+        summary_.learned += outcome.learned;
+        if (outcome.learned > 0) store_.training_enqueued();
+        for (const std::string& parent : outcome.released)
+            waiting_.erase(parent);
+        for (auto& reply : outcome.waiting) {
+            std::string parent = reply.parent_external_id;
+            waiting_[parent].push_back(std::move(reply));
+        }
+        done_ += static_cast<std::int64_t>(batch_.size());
+        batch_.clear();
+        if (options_.progress) show_progress();
+    }
+
+    void show_progress() {
+        const std::int64_t total = std::max<std::int64_t>(checked_.comments, 1);
+        const std::int64_t percent = std::min<std::int64_t>(100, done_ * 100 / total);
+        constexpr int kWidth = 30;
+        const int filled = static_cast<int>(percent * kWidth / 100);
+        err_ << "\rimporting [" + std::string(static_cast<std::size_t>(filled), '#') +
+                    std::string(static_cast<std::size_t>(kWidth - filled), ' ') + "] " +
+                    std::to_string(done_) + " of " + std::to_string(checked_.comments) +
+                    " comments (" + std::to_string(percent) + "%)"
+             << std::flush;
+    }
+
+    std::optional<std::int64_t> imported_id(store::Connection& db, const std::string& external) {
+        auto& stmt =
+            db.prepare("SELECT comment_id FROM import_keys WHERE source = ?1 AND external_id = ?2");
+        stmt.bind(1, summary_.source).bind(2, external);
+        std::optional<std::int64_t> id;
+        if (stmt.step()) id = stmt.int64(0);
+        stmt.reset();
+        return id;
+    }
+
+    BatchOutcome write(store::Connection& db, const std::vector<ImportedComment>& batch) {
+        BatchOutcome outcome;
+        const std::int64_t now = http::now_ms();
+        // Records in file order, then the replies each written comment was keeping waiting:
+        // those of earlier batches (waiting_) and of this one (here, moved to the outcome when
+        // their parent is not in this batch either).
+        std::unordered_map<std::string, std::vector<ImportedComment>> here;
+        std::unordered_set<std::string> released_here;
+        std::vector<const ImportedComment*> work;
+        for (const auto& c : batch)
+            work.push_back(&c);
+        for (std::size_t i = 0; i < work.size(); ++i) {
+            const ImportedComment& c = *work[i];
+            if (imported_id(db, c.external_id)) {
+                ++outcome.already;
+                continue;
+            }
+            store::NewComment comment;
+            if (!c.parent_external_id.empty()) {
+                const auto parent_id = imported_id(db, c.parent_external_id);
+                const auto parent = parent_id ? store::find_parent(db, *parent_id) : std::nullopt;
+                if (parent && parent->thread_uri == c.thread_uri) {
+                    comment.submission.parent = parent->id;
+                    comment.root_id = parent->root_id;
+                    comment.depth = parent->depth + 1;
+                } else if (!parent_id && checked_.ids.count(c.parent_external_id)) {
+                    here[c.parent_external_id].push_back(c);  // its parent is further on
+                    continue;
+                } else {
+                    ++outcome.orphans;
+                }
+            }
+            core::Submission& s = comment.submission;
+            s.thread = c.thread_uri;
+            s.title = c.thread_title;
+            s.name = c.name;
+            s.email = c.email;
+            s.website = c.website;
+            s.body = c.body;
+            s.ip = c.ip;
+            s.user_agent = c.user_agent;
+            comment.status = c.status;
+            comment.source = "import";
+            comment.created = c.created_ms;
+            const std::int64_t id = store::insert_comment(db, comment);
+            db.prepare(
+                  "INSERT INTO import_keys (source, external_id, comment_id) VALUES (?1, ?2, ?3)")
+                .bind(1, summary_.source)
+                .bind(2, c.external_id)
+                .bind(3, id)
+                .run();
+            ++outcome.imported[c.status];
+            if (options_.learn && (c.status == store::kApproved || c.status == store::kSpam)) {
+                const auto label = c.status == store::kSpam ? core::Label::spam : core::Label::ham;
+                if (store::relabel_comment(db, id, label, now)) ++outcome.learned;
+            }
+            const auto replies = waiting_.find(c.external_id);
+            if (replies != waiting_.end()) {
+                for (const auto& reply : replies->second)
+                    work.push_back(&reply);
+                outcome.released.push_back(c.external_id);
+            }
+            const auto waiting_here = here.find(c.external_id);
+            if (waiting_here != here.end()) {
+                for (const auto& reply : waiting_here->second)
+                    work.push_back(&reply);
+                released_here.insert(c.external_id);
+            }
+        }
+        for (auto& [parent, replies] : here) {
+            if (released_here.count(parent)) continue;
+            for (auto& reply : replies)
+                outcome.waiting.push_back(std::move(reply));
+        }
+        return outcome;
+    }
+
+    store::Store& store_;
+    const ImportOptions& options_;
+    const Checked& checked_;
+    ImportSummary summary_;
+    std::vector<ImportedComment> batch_;
+    std::unordered_map<std::string, std::vector<ImportedComment>> waiting_;
+    std::int64_t done_ = 0;
+    std::ostream& err_;
+};
+
+}  // namespace
+
+std::int64_t ImportSummary::total_imported() const {
+    std::int64_t n = 0;
+    for (const auto& [status, count] : imported)
+        n += count;
+    return n;
+}
+
+Result<ImportSummary> import_comments(store::Store& store, const ExportReader& reader,
+                                      const ImportOptions& options, std::ostream& err) {
+    Checked checked;
+    auto first = reader([&](ImportedComment&& c) { check(c, checked); });
+    if (!first) return first.errors();
+    if (!checked.errors.empty()) return checked.errors;
+
+    const std::string source = options.source ? *options.source : first.value().source;
+    Importer importer(store, options, source, checked, err);
+    auto second = reader([&](ImportedComment&& c) { importer.add(std::move(c)); });
+    if (!second) return second.errors();  // the file changed between the passes
+    return importer.finish(err);
+}
+
+void print_summary(const ImportSummary& summary, std::ostream& out) {
+    out << "imported " << summary.total_imported() << " comments from " << summary.source;
+    if (!summary.imported.empty()) {
+        out << " (";
+        const char* separator = "";
+        for (const auto& [status, n] : summary.imported) {
+            out << separator << n << " " << status;
+            separator = ", ";
+        }
+        out << ")";
+    }
+    out << "\n";
+    if (summary.already_imported > 0)
+        out << "already imported before, left alone: " << summary.already_imported << "\n";
+    if (summary.orphans > 0)
+        out << "replies whose parent is not in the export, attached to their thread: "
+            << summary.orphans << "\n";
+    for (const auto& [reason, n] : summary.skipped)
+        out << "skipped (" << reason << "): " << n << "\n";
+    if (summary.learned > 0)
+        out << "taught the classifier: " << summary.learned << " labelled comments\n";
+}
+
+}  // namespace vokter::app

@@ -1,0 +1,78 @@
+#pragma once
+// `vokter import FORMAT FILE`: moves a blog's comments to Vokter with their moderation labels
+// (approved, pending, spam and rejected alike: they are what the classifier learns from).
+//
+// A reader of one export format (wordpress_wxr.hpp, …) streams the file's records to a visitor;
+// the importer runs it twice. The first pass only checks: a malformed file (a syntax error, an
+// unknown status, a record without its thread) stops the import with the line and element before
+// anything is written. The second pass writes through the store's writer, one transaction per
+// batch, so a running `vokter serve` on the same database keeps answering meanwhile.
+// Idempotent: each imported record's source and id are kept (schema/0010_import_keys.sql), and a
+// record imported before is counted as such and left alone, so importing the same file twice, or
+// a later export of the same blog, adds only what is new.
+// Replies keep their parent when the parent is in the export or was imported before; a reply
+// whose parent is in neither is attached to its thread as a top-level comment and counted.
+// Imported comments keep the status the source gave them; the rules do not score them (a
+// verdict needs the facts of the moment the comment was posted), so they carry score 0 and no
+// hits. With `learn`, approved comments teach ham and spam comments teach spam, through the
+// outbox like a moderator's decisions (each can be unlearned by a later decision).
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace vokter::app {
+
+// One record of an export, as a reader gives it.
+struct ImportedComment {
+    std::string external_id;         // its id in the source, unique there
+    std::string parent_external_id;  // empty for a top-level comment
+    std::string thread_uri;          // as threads are keyed (normalise_thread_uri)
+    std::string thread_title;
+    std::string name, email, website, ip, user_agent, body;
+    std::string status;  // approved, pending, spam or rejected
+    std::int64_t created_ms = 0;
+    std::string where;  // where it is in the file, for errors: "export.xml:120 <wp:comment>"
+    // Non-empty: the record is not a comment to import, for this reason ("pingback"); counted.
+    std::string skip;
+};
+
+// What a reader reports, with `visit` called once per record in file order. `source` names the
+// export's origin (the format and the site it came from) for import_keys.
+struct ReadOutcome {
+    std::string source;
+};
+using ImportVisitor = std::function<void(ImportedComment&&)>;
+using ExportReader = std::function<Result<ReadOutcome>(const ImportVisitor&)>;
+
+struct ImportOptions {
+    bool learn = false;
+    std::optional<std::string> source;  // overrides the reader's, e.g. after a blog moved
+    bool progress = false;              // a progress line on `err` (the CLI: when it is a terminal)
+    std::size_t batch = 500;            // records per write transaction
+};
+
+struct ImportSummary {
+    std::string source;
+    std::map<std::string, std::int64_t> imported;  // per status
+    std::int64_t already_imported = 0;
+    std::map<std::string, std::int64_t> skipped;  // per reason
+    std::int64_t orphans = 0;                     // replies attached to their thread instead
+    std::int64_t learned = 0;
+    std::int64_t total_imported() const;
+};
+
+// Checks the whole export, then imports it. Errors: the reader's (nothing is written then).
+Result<ImportSummary> import_comments(store::Store& store, const ExportReader& reader,
+                                      const ImportOptions& options, std::ostream& err);
+
+// The summary as the CLI prints it.
+void print_summary(const ImportSummary& summary, std::ostream& out);
+
+}  // namespace vokter::app

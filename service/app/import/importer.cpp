@@ -69,20 +69,20 @@ class Importer {
         if (batch_.size() >= options_.batch) flush();
     }
 
-    // Writes what is left; replies still waiting then have a parent the file announced but the
-    // import never wrote (it cannot happen after the first pass; kept as orphans to be safe).
+    // Writes what is left. Replies still waiting then have parents that never came: a cycle
+    // (a comment whose parent's parent is itself), which the file's ids alone do not show. They
+    // become top-level comments of their threads, counted as orphans like any missing parent.
     ImportSummary finish(std::ostream& err) {
         flush();
-        if (!waiting_.empty()) {
-            for (auto& [parent, replies] : waiting_) {
-                for (auto& reply : replies) {
-                    reply.parent_external_id.clear();
-                    batch_.push_back(std::move(reply));
-                }
+        for (auto& [parent, replies] : waiting_) {
+            for (auto& reply : replies) {
+                reply.parent_external_id.clear();
+                batch_.push_back(std::move(reply));
+                ++summary_.orphans;
             }
-            waiting_.clear();
-            flush();
         }
+        waiting_.clear();
+        flush();
         if (options_.progress) err << "\n";
         return std::move(summary_);
     }

@@ -10,7 +10,9 @@
 #include "app/api_key_cli.hpp"
 #include "app/config.hpp"
 #include "app/healthcheck.hpp"
+#include "app/import/disqus.hpp"
 #include "app/import/import_cli.hpp"
+#include "app/import/isso_db.hpp"
 #include "app/import/wordpress_wxr.hpp"
 #include "app/learn_cli.hpp"
 #include "app/moderator_cli.hpp"
@@ -160,11 +162,14 @@ int run_cli(int argc, char** argv) {
 
     ImportCommand import;
     std::string import_source;
-    WxrOptions wxr;
+    bool full_urls = false;
     auto* import_cmd = app.add_subcommand(
         "import", "Bring comments with their moderation labels from another system (idempotent)");
     import_cmd->require_subcommand(1);
-    const auto add_import_flags = [&](CLI::App& command, const char* what) {
+    // The classifier is opened for --learn; without it, its trainer has nothing to do.
+    const auto add_import = [&](const char* format, const char* description, const char* what,
+                                auto reader_of) {
+        CLI::App& command = *import_cmd->add_subcommand(format, description);
         add_config_flags(command, config_file, given);
         command.add_option("file", import.file, what)->required()->check(CLI::ExistingFile);
         command.add_flag("--learn", import.options.learn,
@@ -172,24 +177,31 @@ int run_cli(int argc, char** argv) {
         command.add_option("--source", import_source,
                            "Name of the export's origin, which tells a re-import from a new one "
                            "(default: the format and the site the file names)");
-    };
-    // The classifier is opened for --learn; without it, its trainer has nothing to do.
-    const auto import_with = [&](auto reader_of) {
-        return with_store(
+        command.callback(with_store(
             [&, reader_of](store::Store& store) {
                 if (!import_source.empty()) import.options.source = import_source;
                 import.options.progress = isatty(STDERR_FILENO) == 1;
                 return run_import(store, reader_of(), import, std::cout, std::cerr);
             },
-            true);
+            true));
+        return &command;
     };
-    auto* wordpress_cmd = import_cmd->add_subcommand(
-        "wordpress", "A WordPress export (WXR 1.0-1.2: Tools > Export, or wp export)");
-    add_import_flags(*wordpress_cmd, "the export's .xml file");
-    wordpress_cmd->add_flag("--full-urls", wxr.full_urls,
-                            "Key threads by the posts' whole URLs (default: their paths, as the "
-                            "widget keys a page)");
-    wordpress_cmd->callback(import_with([&] { return wordpress_wxr_reader(import.file, wxr); }));
+    const auto add_full_urls = [&](CLI::App* command) {
+        command->add_flag("--full-urls", full_urls,
+                          "Key threads by the pages' whole URLs (default: their paths, as the "
+                          "widget keys a page)");
+    };
+    add_full_urls(
+        add_import("wordpress", "A WordPress export (WXR 1.0-1.2: Tools > Export, or wp export)",
+                   "the export's .xml file",
+                   [&] { return wordpress_wxr_reader(import.file, WxrOptions{full_urls}); }));
+    add_full_urls(add_import("disqus",
+                             "A Disqus export (Moderation > Export, the .xml.gz unpacked)",
+                             "the export's .xml file",
+                             [&] { return disqus_reader(import.file, DisqusOptions{full_urls}); }));
+    add_import(
+        "isso", "An Isso database (schema version 5: Isso 0.13 and later), read without change",
+        "Isso's SQLite file (its [general] dbpath)", [&] { return isso_db_reader(import.file); });
 
     auto* health_cmd =
         app.add_subcommand("healthcheck", "Exit 0 when the configured service answers /healthz");

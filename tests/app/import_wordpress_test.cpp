@@ -9,9 +9,9 @@
 
 #include "app/import/importer.hpp"
 #include "app/import/wordpress_wxr.hpp"
+#include "import_support.hpp"
 #include "store/classifier/classifier_repository.hpp"
 #include "store/store.hpp"
-#include "support/test_support.hpp"
 
 namespace {
 
@@ -92,29 +92,9 @@ std::string sample_export() {
     return wxr({first, second});
 }
 
-std::int64_t count(store::Store& store, const char* sql) {
-    auto db = store.read();
-    auto& stmt = db->prepare(sql);
-    REQUIRE(stmt.step());
-    const std::int64_t n = stmt.int64(0);
-    stmt.reset();
-    return n;
-}
-
-std::string text(store::Store& store, const char* sql) {
-    auto db = store.read();
-    auto& stmt = db->prepare(sql);
-    if (!stmt.step()) return "<none>";
-    std::string s = stmt.text(0);
-    stmt.reset();
-    return s;
-}
-
-store::StoreOptions options_for(const TempDir& dir) {
-    store::StoreOptions options;
-    options.path = (dir / "vokter.db").string();
-    return options;
-}
+using test::count;
+using test::options_for;
+using test::text;
 
 Result<app::ImportSummary> import_file(store::Store& store, const std::string& path,
                                        app::ImportOptions options = {}) {

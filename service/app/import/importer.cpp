@@ -6,7 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include "app/import/xml_stream.hpp"
+#include "core/text.hpp"
 #include "http/log.hpp"
+#include "http/submission_parser.hpp"
 #include "store/classifier/classifier_repository.hpp"
 #include "store/comment_repository.hpp"
 
@@ -16,7 +19,7 @@ namespace {
 
 bool known_status(const std::string& status) {
     return status == store::kApproved || status == store::kPending || status == store::kSpam ||
-           status == store::kRejected;
+           status == store::kRejected || status == store::kDeleted;
 }
 
 // The first pass: every record checked, the ids of the comments to import kept (a reply whose
@@ -37,6 +40,19 @@ void check(const ImportedComment& c, Checked& checked) {
     if (!checked.ids.insert(c.external_id).second)
         return fail("import_duplicate_id", "comment id " + c.external_id + " appears twice");
     if (!known_status(c.status)) return fail("import_status", "unknown status '" + c.status + "'");
+    for (const auto& [field, value] :
+         {std::pair<const char*, const std::string&>{"thread", c.thread_uri},
+          {"thread title", c.thread_title},
+          {"name", c.name},
+          {"e-mail", c.email},
+          {"website", c.website},
+          {"IP address", c.ip},
+          {"user agent", c.user_agent},
+          {"text", c.body}}) {
+        if (!core::is_valid_utf8(value))
+            return fail("import_utf8", std::string("the comment's ") + field +
+                                           " is not valid UTF-8 (the export's encoding is wrong)");
+    }
     if (c.thread_uri.empty()) return fail("import_no_thread", "the comment has no thread");
     ++checked.comments;
 }
@@ -172,6 +188,15 @@ class Importer {
             s.body = c.body;
             s.ip = c.ip;
             s.user_agent = c.user_agent;
+            if (c.status == store::kDeleted) {
+                // Kept only as the place of its replies, as a moderator's delete leaves it.
+                s.name.clear();
+                s.email.clear();
+                s.website.clear();
+                s.body.clear();
+                s.ip.clear();
+                s.user_agent.clear();
+            }
             comment.status = c.status;
             comment.source = "import";
             comment.created = c.created_ms;
@@ -219,6 +244,19 @@ class Importer {
 };
 
 }  // namespace
+
+std::optional<std::string> thread_from_link(std::string_view link, bool full_urls) {
+    link = trim_space(link);
+    if (!full_urls) {
+        const std::size_t scheme = link.find("://");
+        if (scheme != std::string_view::npos) {
+            const std::size_t path = link.find_first_of("/?#", scheme + 3);
+            link = path == std::string_view::npos ? std::string_view("/") : link.substr(path);
+            if (!link.empty() && link.front() != '/') return std::nullopt;
+        }
+    }
+    return http::normalise_thread_uri(link, kThreadUriBytes);
+}
 
 std::int64_t ImportSummary::total_imported() const {
     std::int64_t n = 0;

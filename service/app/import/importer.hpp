@@ -36,7 +36,7 @@ struct ImportedComment {
     std::string thread_uri;          // as threads are keyed (normalise_thread_uri)
     std::string thread_title;
     std::string name, email, website, ip, user_agent, body;
-    std::string status;  // approved, pending, spam or rejected
+    std::string status;  // approved, pending, spam, rejected or deleted (kept as an empty marker)
     std::int64_t created_ms = 0;
     std::string where;  // where it is in the file, for errors: "export.xml:120 <wp:comment>"
     // Non-empty: the record is not a comment to import, for this reason ("pingback"); counted.
@@ -67,6 +67,13 @@ struct ImportSummary {
     std::int64_t learned = 0;
     std::int64_t total_imported() const;
 };
+
+inline constexpr std::size_t kThreadUriBytes = 1024;  // as the public API allows
+
+// A post's link as the thread its comments belong to: its path and query, as the widget keys a
+// page by default (location.pathname), or the whole URL with `full_urls`; normalised as the public
+// API normalises thread URIs. nullopt when it is no http(s) URL or path.
+std::optional<std::string> thread_from_link(std::string_view link, bool full_urls);
 
 // Checks the whole export, then imports it. Errors: the reader's (nothing is written then).
 Result<ImportSummary> import_comments(store::Store& store, const ExportReader& reader,

@@ -1,101 +1,26 @@
 #include "app/import/wordpress_wxr.hpp"
 
-#include <libxml/xmlreader.h>
-
-#include <memory>
 #include <string_view>
 
+#include "app/import/xml_stream.hpp"
 #include "app/labelled_csv.hpp"
 #include "core/utf8_scan.hpp"
-#include "http/submission_parser.hpp"
 
 namespace vokter::app {
 
 namespace {
 
-constexpr std::size_t kThreadBytes = 1024;  // as the public API allows
-
-struct ReaderDeleter {
-    void operator()(xmlTextReader* reader) const { xmlFreeTextReader(reader); }
-};
-
-std::string_view view(const xmlChar* text) {
-    return text ? std::string_view(reinterpret_cast<const char*>(text)) : std::string_view();
-}
-
-std::string_view trim(std::string_view s) {
-    const std::size_t first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 bool is_wp_namespace(std::string_view uri) {
     return uri.substr(0, 28) == "http://wordpress.org/export/";
 }
 
-// The first error libxml2 reports while reading, with its line.
-struct ParseError {
-    bool set = false;
-    std::string message;
-    int line = 0;
-};
-
-void on_error(void* context, xmlError* error) {
-    auto* parse_error = static_cast<ParseError*>(context);
-    if (parse_error->set || error == nullptr || error->level < XML_ERR_ERROR) return;
-    parse_error->set = true;
-    std::string message = error->message ? error->message : "malformed XML";
-    for (char& ch : message)
-        if (ch == '\n') ch = ' ';
-    while (!message.empty() && message.back() == ' ')
-        message.pop_back();
-    parse_error->message = message;
-    parse_error->line = error->line;
-}
-
-// A post's link as a thread: its path and query, or the whole URL with `full_urls`.
-std::optional<std::string> thread_of(std::string_view link, bool full_urls) {
-    link = trim(link);
-    if (!full_urls) {
-        const std::size_t scheme = link.find("://");
-        if (scheme != std::string_view::npos) {
-            const std::size_t path = link.find_first_of("/?#", scheme + 3);
-            link = path == std::string_view::npos ? std::string_view("/") : link.substr(path);
-            if (!link.empty() && link.front() != '/') return std::nullopt;
-        }
-    }
-    return http::normalise_thread_uri(link, kThreadBytes);
-}
-
-class WxrPass {
+class WxrPass : public XmlPass {
   public:
     WxrPass(const std::string& path, const WxrOptions& options, const ImportVisitor& visit)
-        : path_(path), options_(options), visit_(visit) {}
+        : XmlPass(path), path_(path), options_(options), visit_(visit) {}
 
     Result<ReadOutcome> run() {
-        std::unique_ptr<xmlTextReader, ReaderDeleter> reader(
-            xmlReaderForFile(path_.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOBLANKS));
-        if (!reader) return Error{"import_open", "cannot open the file", path_};
-        reader_ = reader.get();
-        xmlTextReaderSetStructuredErrorHandler(reader_, on_error, &parse_error_);
-
-        int status = 0;
-        while ((status = xmlTextReaderRead(reader_)) == 1 && !failed()) {
-            const int type = xmlTextReaderNodeType(reader_);
-            if (type == XML_READER_TYPE_ELEMENT) {
-                element_start();
-            } else if (type == XML_READER_TYPE_END_ELEMENT) {
-                element_end();
-            }
-        }
-        if (parse_error_.set) {
-            return Error{"import_xml", parse_error_.message,
-                         path_ + ":" + std::to_string(parse_error_.line)};
-        }
-        if (status < 0 && !failed())
-            return Error{"import_xml", "the file is not well-formed XML", path_};
-        if (failed()) return error_;
-        if (!seen_root_) return Error{"import_format", "the file is empty", path_};
+        if (auto error = walk()) return *error;
         if (!seen_version_) {
             return Error{"import_format",
                          "no <wp:wxr_version> in the channel: not a WordPress export", path_};
@@ -105,29 +30,13 @@ class WxrPass {
     }
 
   private:
-    bool failed() const { return !error_.code.empty(); }
+    std::string text() { return xml_.text(); }
 
-    void fail(const char* code, std::string message, std::string_view element) {
-        if (failed()) return;
-        error_ = Error{code, std::move(message),
-                       path_ + ":" + std::to_string(xmlTextReaderGetParserLineNumber(reader_)) +
-                           " <" + std::string(element) + ">"};
-    }
-
-    // The element's text (CDATA included), leaving the reader on the element.
-    std::string text() {
-        xmlChar* value = xmlTextReaderReadString(reader_);
-        std::string s(view(value));
-        xmlFree(value);
-        return s;
-    }
-
-    void element_start() {
-        const int depth = xmlTextReaderDepth(reader_);
-        const std::string_view name = view(xmlTextReaderConstLocalName(reader_));
-        const bool wp = is_wp_namespace(view(xmlTextReaderConstNamespaceUri(reader_)));
+    void element_start() override {
+        const int depth = xml_.depth();
+        const std::string_view name = xml_.name();
+        const bool wp = is_wp_namespace(xml_.namespace_uri());
         if (depth == 0) {
-            seen_root_ = true;
             if (name != "rss" || wp) {
                 fail("import_format",
                      "the root element is <" + std::string(name) +
@@ -148,9 +57,9 @@ class WxrPass {
             } else if (wp && name == "wxr_version") {
                 seen_version_ = true;
             } else if (wp && name == "base_site_url") {
-                site_ = std::string(trim(text()));
+                site_ = std::string(trim_space(text()));
             } else if (!wp && name == "link") {
-                channel_link_ = std::string(trim(text()));
+                channel_link_ = std::string(trim_space(text()));
             }
             return;
         }
@@ -160,9 +69,7 @@ class WxrPass {
             if (wp && name == "comment") {
                 in_comment_ = true;
                 comment_ = ImportedComment{};
-                comment_.where = path_ + ":" +
-                                 std::to_string(xmlTextReaderGetParserLineNumber(reader_)) +
-                                 " <wp:comment>";
+                comment_.where = path_ + ":" + std::to_string(xml_.line()) + " <wp:comment>";
                 type_.clear();
                 approved_.clear();
                 date_gmt_.clear();
@@ -177,9 +84,9 @@ class WxrPass {
 
     void comment_field(std::string_view name) {
         if (name == "comment_id")
-            comment_.external_id = std::string(trim(text()));
+            comment_.external_id = std::string(trim_space(text()));
         else if (name == "comment_parent") {
-            const std::string parent(trim(text()));
+            const std::string parent(trim_space(text()));
             comment_.parent_external_id = parent == "0" ? "" : parent;
         } else if (name == "comment_author")
             comment_.name = text();
@@ -194,17 +101,17 @@ class WxrPass {
         else if (name == "comment_content")
             comment_.body = text();
         else if (name == "comment_approved")
-            approved_ = std::string(trim(text()));
+            approved_ = std::string(trim_space(text()));
         else if (name == "comment_type")
-            type_ = std::string(trim(text()));
+            type_ = std::string(trim_space(text()));
         else if (name == "comment_date_gmt")
             date_gmt_ = text();
         else if (name == "comment_date")
             date_ = text();
     }
 
-    void element_end() {
-        const int depth = xmlTextReaderDepth(reader_);
+    void element_end() override {
+        const int depth = xml_.depth();
         if (depth == 2 && in_item_) {
             in_item_ = false;
         } else if (depth == 3 && in_comment_) {
@@ -237,7 +144,8 @@ class WxrPass {
                         "wp:comment_approved");
         }
         auto created = parse_iso8601(date_gmt_);
-        if (!created && trim(date_gmt_).substr(0, 4) == "0000") created = parse_iso8601(date_);
+        if (!created && trim_space(date_gmt_).substr(0, 4) == "0000")
+            created = parse_iso8601(date_);
         if (!created) {
             return fail("import_date",
                         "comment " + comment_.external_id +
@@ -250,7 +158,7 @@ class WxrPass {
             return fail("import_no_thread", "the comment's <item> has no <link> before it",
                         "wp:comment");
         }
-        const auto thread = thread_of(item_link_, options_.full_urls);
+        const auto thread = thread_from_link(item_link_, options_.full_urls);
         if (!thread) {
             return fail("import_thread",
                         "the post's <link> '" + std::string(core::truncate_utf8(item_link_, 80)) +
@@ -258,17 +166,13 @@ class WxrPass {
                         "link");
         }
         comment_.thread_uri = *thread;
-        comment_.thread_title = std::string(trim(item_title_));
+        comment_.thread_title = std::string(trim_space(item_title_));
         visit_(std::move(comment_));
     }
 
     const std::string& path_;
     const WxrOptions& options_;
     const ImportVisitor& visit_;
-    xmlTextReader* reader_ = nullptr;
-    ParseError parse_error_;
-    Error error_;
-    bool seen_root_ = false;
     bool seen_version_ = false;
     std::string site_, channel_link_;
     bool in_item_ = false;

@@ -13,6 +13,7 @@
 #include "app/import/disqus.hpp"
 #include "app/import/import_cli.hpp"
 #include "app/import/isso_db.hpp"
+#include "app/import/vokter_export.hpp"
 #include "app/import/wordpress_wxr.hpp"
 #include "app/learn_cli.hpp"
 #include "app/moderator_cli.hpp"
@@ -199,9 +200,20 @@ int run_cli(int argc, char** argv) {
                              "A Disqus export (Moderation > Export, the .xml.gz unpacked)",
                              "the export's .xml file",
                              [&] { return disqus_reader(import.file, DisqusOptions{full_urls}); }));
+    add_import("vokter",
+               "A Vokter export (vokter export): ids kept when the database has no comments yet",
+               "the export's .jsonl file", [&] { return vokter_export_reader(import.file); });
     add_import(
         "isso", "An Isso database (schema version 5: Isso 0.13 and later), read without change",
         "Isso's SQLite file (its [general] dbpath)", [&] { return isso_db_reader(import.file); });
+
+    std::string export_path;
+    auto* export_cmd = app.add_subcommand(
+        "export", "Write every comment with its verdict and moderation log as JSON Lines");
+    add_config_flags(*export_cmd, config_file, given);
+    export_cmd->add_option("--out", export_path, "The file to write (default: standard output)");
+    export_cmd->callback(with_store(
+        [&](store::Store& store) { return run_export(store, export_path, std::cout, std::cerr); }));
 
     auto* health_cmd =
         app.add_subcommand("healthcheck", "Exit 0 when the configured service answers /healthz");

@@ -305,9 +305,9 @@ std::int64_t insert_comment(Connection& db, const NewComment& comment) {
     auto& stmt = db.prepare(
         "INSERT INTO comments (thread_id, parent_id, root_id, depth, name, email, website, body, "
         "body_fingerprint, ip, user_agent, referrer, status, score, ruleset_version, source, "
-        "edit_token_hash, edit_until, created, updated) VALUES "
+        "edit_token_hash, edit_until, created, updated, id) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-        "?17, ?18, ?19, ?19)");
+        "?17, ?18, ?19, ?20, ?21)");
     stmt.bind(1, thread_id)
         .bind(2, s.parent)
         .bind(3, comment.root_id)
@@ -329,7 +329,11 @@ std::int64_t insert_comment(Connection& db, const NewComment& comment) {
     } else {
         stmt.bind_blob(17, comment.edit_token_hash);
     }
-    stmt.bind(18, comment.edit_until).bind(19, comment.created).run();
+    stmt.bind(18, comment.edit_until)
+        .bind(19, comment.created)
+        .bind(20, comment.updated != 0 ? comment.updated : comment.created)
+        .bind(21, comment.id)  // NULL: the next free id
+        .run();
     const std::int64_t id = db.last_insert_id();
     insert_hits(db, id, comment.verdict.hits);
     return id;

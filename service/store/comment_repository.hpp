@@ -52,6 +52,8 @@ struct NewComment {
     std::string edit_token_hash;  // SHA-256 bytes; empty for none
     std::int64_t edit_until = 0;
     std::int64_t created = 0;
+    std::int64_t updated = 0;        // 0: when created
+    std::optional<std::int64_t> id;  // an id to keep (moving a Vokter database); free
 };
 
 struct StoredComment {

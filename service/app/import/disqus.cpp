@@ -25,7 +25,9 @@ class DisqusPass : public XmlPass {
 
     Result<ReadOutcome> run() {
         if (auto error = walk()) return *error;
-        return ReadOutcome{forum_.empty() ? std::string("disqus") : "disqus " + forum_};
+        ReadOutcome outcome;
+        outcome.source = forum_.empty() ? std::string("disqus") : "disqus " + forum_;
+        return outcome;
     }
 
   private:

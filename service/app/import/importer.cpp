@@ -12,6 +12,7 @@
 #include "http/submission_parser.hpp"
 #include "store/classifier/classifier_repository.hpp"
 #include "store/comment_repository.hpp"
+#include "store/moderation_repository.hpp"
 
 namespace vokter::app {
 
@@ -66,13 +67,14 @@ struct BatchOutcome {
     std::int64_t learned = 0;
     std::vector<ImportedComment> waiting;  // replies whose parent comes later in the file
     std::vector<std::string> released;     // parents whose waiting replies this batch wrote
+    std::optional<bool> keep_ids;          // decided by the first batch
 };
 
 class Importer {
   public:
     Importer(store::Store& store, const ImportOptions& options, std::string source,
-             const Checked& checked, std::ostream& err)
-        : store_(store), options_(options), checked_(checked), err_(err) {
+             const ReadOutcome& read, const Checked& checked, std::ostream& err)
+        : store_(store), options_(options), read_(read), checked_(checked), err_(err) {
         summary_.source = std::move(source);
     }
 
@@ -113,6 +115,7 @@ class Importer {
         summary_.already_imported += outcome.already;
         summary_.orphans += outcome.orphans;
         summary_.learned += outcome.learned;
+        if (outcome.keep_ids) keep_ids_ = outcome.keep_ids;
         if (outcome.learned > 0) store_.training_enqueued();
         for (const std::string& parent : outcome.released)
             waiting_.erase(parent);
@@ -147,9 +150,26 @@ class Importer {
         return id;
     }
 
+    // A Vokter id (digits only, as the reader checked) that no comment has yet.
+    static bool id_is_free(store::Connection& db, const std::string& external) {
+        auto& stmt = db.prepare("SELECT 1 FROM comments WHERE id = ?1");
+        stmt.bind(1, std::int64_t{std::stoll(external)});
+        const bool taken = stmt.step();
+        stmt.reset();
+        return !taken;
+    }
+
     BatchOutcome write(store::Connection& db, const std::vector<ImportedComment>& batch) {
         BatchOutcome outcome;
         const std::int64_t now = http::now_ms();
+        bool keep_ids = keep_ids_.value_or(false);
+        if (read_.vokter_ids && !keep_ids_) {
+            auto& any = db.prepare("SELECT EXISTS (SELECT 1 FROM comments)");
+            keep_ids = any.step() && any.int64(0) == 0;
+            any.reset();
+            if (keep_ids && !read_.origin.empty()) store::put_setting(db, "instance", read_.origin);
+            outcome.keep_ids = keep_ids;
+        }
         // Records in file order, then the replies each written comment was keeping waiting:
         // those of earlier batches (waiting_) and of this one (here, moved to the outcome when
         // their parent is not in this batch either).
@@ -188,6 +208,7 @@ class Importer {
             s.body = c.body;
             s.ip = c.ip;
             s.user_agent = c.user_agent;
+            s.referrer = c.referrer;
             if (c.status == store::kDeleted) {
                 // Kept only as the place of its replies, as a moderator's delete leaves it.
                 s.name.clear();
@@ -196,11 +217,21 @@ class Importer {
                 s.body.clear();
                 s.ip.clear();
                 s.user_agent.clear();
+                s.referrer.clear();
             }
             comment.status = c.status;
-            comment.source = "import";
+            comment.source = c.origin.empty() ? "import" : c.origin;
+            comment.verdict = c.verdict;
             comment.created = c.created_ms;
+            comment.updated = c.updated_ms;
+            if (keep_ids && id_is_free(db, c.external_id))
+                comment.id = std::int64_t{std::stoll(c.external_id)};
             const std::int64_t id = store::insert_comment(db, comment);
+            if (c.thread_closed) store::set_thread_closed(db, c.thread_uri, true);
+            for (store::LogEntry entry : c.history) {
+                entry.comment_id = id;
+                store::append_log(db, entry);
+            }
             db.prepare(
                   "INSERT INTO import_keys (source, external_id, comment_id) VALUES (?1, ?2, ?3)")
                 .bind(1, summary_.source)
@@ -235,7 +266,9 @@ class Importer {
 
     store::Store& store_;
     const ImportOptions& options_;
+    const ReadOutcome& read_;
     const Checked& checked_;
+    std::optional<bool> keep_ids_;
     ImportSummary summary_;
     std::vector<ImportedComment> batch_;
     std::unordered_map<std::string, std::vector<ImportedComment>> waiting_;
@@ -273,7 +306,7 @@ Result<ImportSummary> import_comments(store::Store& store, const ExportReader& r
     if (!checked.errors.empty()) return checked.errors;
 
     const std::string source = options.source ? *options.source : first.value().source;
-    Importer importer(store, options, source, checked, err);
+    Importer importer(store, options, source, first.value(), checked, err);
     auto second = reader([&](ImportedComment&& c) { importer.add(std::move(c)); });
     if (!second) return second.errors();  // the file changed between the passes
     return importer.finish(err);

@@ -14,8 +14,9 @@
 // whose parent is in neither is attached to its thread as a top-level comment and counted.
 // Imported comments keep the status the source gave them; the rules do not score them (a
 // verdict needs the facts of the moment the comment was posted), so they carry score 0 and no
-// hits. With `learn`, approved comments teach ham and spam comments teach spam, through the
-// outbox like a moderator's decisions (each can be unlearned by a later decision).
+// hits, except from a Vokter export, which keeps its verdicts and moderation log. With `learn`,
+// approved comments teach ham and spam comments teach spam, through the outbox like a moderator's
+// decisions (each can be unlearned by a later decision).
 
 #include <cstdint>
 #include <functional>
@@ -23,8 +24,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
+#include "core/verdict.hpp"
+#include "store/moderation_repository.hpp"
 #include "store/store.hpp"
 
 namespace vokter::app {
@@ -41,12 +45,25 @@ struct ImportedComment {
     std::string where;  // where it is in the file, for errors: "export.xml:120 <wp:comment>"
     // Non-empty: the record is not a comment to import, for this reason ("pingback"); counted.
     std::string skip;
+
+    // What a Vokter export carries besides (vokter_export.hpp); other readers leave them empty.
+    std::string referrer;
+    std::string origin;           // how it came to Vokter there: "api", "akismet", "import"
+    core::Verdict verdict;        // score, rule hits and ruleset version; empty: score 0
+    std::int64_t updated_ms = 0;  // 0: when created
+    bool thread_closed = false;
+    std::vector<store::LogEntry> history;  // its moderation log, oldest first
 };
 
 // What a reader reports, with `visit` called once per record in file order. `source` names the
 // export's origin (the format and the site it came from) for import_keys.
 struct ReadOutcome {
     std::string source;
+    // The records' ids are Vokter ids: kept when the database has no comments yet, so a Vokter
+    // database moved through its export keeps its ids (and links to its comments). Then
+    // `origin` becomes the database's own (store setting "instance"), as a move keeps it.
+    bool vokter_ids = false;
+    std::string origin;
 };
 using ImportVisitor = std::function<void(ImportedComment&&)>;
 using ExportReader = std::function<Result<ReadOutcome>(const ImportVisitor&)>;

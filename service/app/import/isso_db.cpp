@@ -120,7 +120,9 @@ Result<ReadOutcome> read_isso(const std::string& path, const ImportVisitor& visi
         visit(std::move(c));
     }
     rows.reset();
-    return ReadOutcome{source};
+    ReadOutcome outcome;
+    outcome.source = source;
+    return outcome;
 }
 
 }  // namespace

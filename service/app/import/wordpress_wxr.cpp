@@ -26,7 +26,9 @@ class WxrPass : public XmlPass {
                          "no <wp:wxr_version> in the channel: not a WordPress export", path_};
         }
         std::string site = site_.empty() ? channel_link_ : site_;
-        return ReadOutcome{"wordpress " + site};
+        ReadOutcome outcome;
+        outcome.source = "wordpress " + site;
+        return outcome;
     }
 
   private:

@@ -14,6 +14,7 @@
 #include "app/import/import_cli.hpp"
 #include "app/import/isso_db.hpp"
 #include "app/import/vokter_export.hpp"
+#include "app/import/wordpress_sql.hpp"
 #include "app/import/wordpress_wxr.hpp"
 #include "app/learn_cli.hpp"
 #include "app/moderator_cli.hpp"
@@ -196,6 +197,17 @@ int run_cli(int argc, char** argv) {
         add_import("wordpress", "A WordPress export (WXR 1.0-1.2: Tools > Export, or wp export)",
                    "the export's .xml file",
                    [&] { return wordpress_wxr_reader(import.file, WxrOptions{full_urls}); }));
+    std::string wordpress_site;
+    CLI::App* wordpress_sql = add_import(
+        "wordpress-sql", "A WordPress database dump (mysqldump: wp_comments, wp_posts, wp_options)",
+        "the dump's .sql file", [&] {
+            return wordpress_sql_reader(import.file,
+                                        WordpressSqlOptions{full_urls, wordpress_site});
+        });
+    add_full_urls(wordpress_sql);
+    wordpress_sql->add_option("--site", wordpress_site,
+                              "The blog's address, https://...: names the source, and starts the "
+                              "threads with --full-urls (default: the dump's home option)");
     add_full_urls(add_import("disqus",
                              "A Disqus export (Moderation > Export, the .xml.gz unpacked)",
                              "the export's .xml file",

@@ -84,10 +84,7 @@ std::string exported(store::Store& store) {
 }
 
 Result<app::ImportSummary> import_export(store::Store& store, const std::string& path) {
-    app::ImportOptions options;
-    options.batch = 2;
-    std::ostringstream err;
-    return app::import_comments(store, app::vokter_export_reader(path), options, err);
+    return test::import_in_batches(store, app::vokter_export_reader(path));
 }
 
 }  // namespace

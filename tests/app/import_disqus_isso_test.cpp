@@ -25,9 +25,7 @@ using test::text;
 
 Result<app::ImportSummary> import_with(store::Store& store, const app::ExportReader& reader,
                                        app::ImportOptions options = {}) {
-    options.batch = 2;  // several transactions even for these small files
-    std::ostringstream err;
-    return app::import_comments(store, reader, options, err);
+    return test::import_in_batches(store, reader, options);
 }
 
 struct DisqusPost {

@@ -98,9 +98,7 @@ using test::text;
 
 Result<app::ImportSummary> import_file(store::Store& store, const std::string& path,
                                        app::ImportOptions options = {}) {
-    options.batch = 2;  // several transactions even for these small files
-    std::ostringstream err;
-    return app::import_comments(store, app::wordpress_wxr_reader(path), options, err);
+    return test::import_in_batches(store, app::wordpress_wxr_reader(path), options);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@ set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
        doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev libicu-dev libcld2-dev
-       libgoogle-perftools-dev libxml2-dev)
+       libgoogle-perftools-dev libxml2-dev libcmark-dev)
 # What `make test` needs beyond the build: the benchmarks' tools, and nginx, the production
 # front that tests/app/nginx_front_test.cpp starts with deploy/nginx.conf.
 bench=(libbenchmark-dev wrk curl nginx time)

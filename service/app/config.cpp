@@ -169,6 +169,26 @@ const std::vector<ConfigOption>& config_options() {
         {"reveal_spam", "tell the poster a comment was filed as spam (default: say pending)",
          [](Config& c, const std::string& t) { return parse_bool(t, c.reveal_spam); },
          [](const Config& c) { return std::string(c.reveal_spam ? "true" : "false"); }},
+        {"isso_prefix",
+         "path under which the Isso-compatible API answers (pages embedding Isso's client set "
+         "data-isso to it); empty turns it off",
+         [](Config& c, const std::string& t) {
+             if (t.empty()) return c.isso_prefix = t, std::string();
+             const bool path_chars =
+                 t.find_first_not_of(
+                     "abcdefghijklmnopqrstuvwxyz"
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/") == std::string::npos;
+             if (!path_chars || t.front() != '/' || t.back() == '/' ||
+                 t.find("//") != std::string::npos) {
+                 return std::string(
+                     "must be a path like /isso: letters, digits, - and _ between slashes, "
+                     "no slash at the end");
+             }
+             if (t == "/api" || t.starts_with("/api/") || t == "/1.1" || t.starts_with("/1.1/"))
+                 return std::string("must not be inside /api or /1.1, which Vokter answers");
+             return c.isso_prefix = t, std::string();
+         },
+         [](const Config& c) { return c.isso_prefix; }},
         {"log_requests", "log one line per request",
          [](Config& c, const std::string& t) { return parse_bool(t, c.log_requests); },
          [](const Config& c) { return std::string(c.log_requests ? "true" : "false"); }},
@@ -296,6 +316,7 @@ http::ServerOptions server_options(const Config& config) {
     options.max_connections_per_ip = static_cast<std::size_t>(config.max_connections_per_ip);
     options.request_timeout_ms = config.request_timeout_seconds * 1000;
     options.cors_origins = config.cors_origins;
+    options.isso_prefix = config.isso_prefix;
     options.trusted_proxies = config.trusted_proxies;
     options.rate_limit_per_minute = config.rate_limit_per_minute;
     options.log_requests = config.log_requests;

@@ -29,6 +29,7 @@ struct Config {
     int max_depth = 5;
     std::int64_t edit_window_seconds = 900;
     std::vector<std::string> cors_origins;
+    std::string isso_prefix = "/isso";
     std::vector<std::string> trusted_proxies;
     int rate_limit_per_minute = 30;
     bool reveal_spam = false;

@@ -26,45 +26,20 @@ BodyKind body_kind(const httplib::Request& req) {
     fail(415, "send application/json or application/x-www-form-urlencoded");
 }
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 // A form post from a page without JavaScript gets a readable page instead of problem+json.
 void send_form_error(httplib::Response& res, const Problem& problem, const std::string& back) {
     std::string html =
         "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>Kommentaren ble ikke "
         "sendt</title><h1>Kommentaren ble ikke sendt</h1><p>" +
-        html_escape(problem.detail) + "</p>";
+        core::html_escape(problem.detail) + "</p>";
     if (!problem.errors.empty()) {
         html += "<ul>";
         for (const auto& e : problem.errors)
-            html += "<li>" + html_escape(e.field) + ": " + html_escape(e.message) + "</li>";
+            html +=
+                "<li>" + core::html_escape(e.field) + ": " + core::html_escape(e.message) + "</li>";
         html += "</ul>";
     }
-    if (!back.empty()) html += "<p><a href=\"" + html_escape(back) + "\">Tilbake</a></p>";
+    if (!back.empty()) html += "<p><a href=\"" + core::html_escape(back) + "\">Tilbake</a></p>";
     res = httplib::Response();
     res.status = problem.status;
     for (const auto& [name, value] : problem.headers)
@@ -289,7 +264,9 @@ void Server::Impl::handle_edit_comment(const httplib::Request& req, httplib::Res
     const core::Submission edited = validate_submission(checked, options.limits);
     const std::int64_t now = now_ms();
     limit_writes(client_ip(req), now);  // an edit is scored and written again, like a post
-    const std::string status = comments.edit(id, req.get_header_value("X-Edit-Token"), edited, now);
+    const std::string status =
+        comments.edit(id, req.get_header_value("X-Edit-Token"), edited, fields.count("name") > 0,
+                      fields.count("website") > 0, now);
     send_json(res, 200, {{"id", id}, {"status", public_status(status, options.policy)}});
 }
 

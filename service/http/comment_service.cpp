@@ -95,9 +95,12 @@ store::StoredComment CommentService::authorise(std::int64_t id, std::string_view
 }
 
 std::string CommentService::edit(std::int64_t id, std::string_view edit_token,
-                                 const core::Submission& edited, std::int64_t now_ms) {
+                                 const core::Submission& edited, bool name_given,
+                                 bool website_given, std::int64_t now_ms) {
     const store::StoredComment stored = authorise(id, edit_token, now_ms);
     core::Submission submission = edited;
+    if (!name_given) submission.name = stored.name;
+    if (!website_given) submission.website = stored.website;
     submission.thread = stored.thread;
     submission.parent = stored.parent;
     submission.email = stored.email;

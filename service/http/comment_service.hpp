@@ -42,10 +42,16 @@ class CommentService {
     Submitted submit(core::Submission submission, std::optional<std::int64_t> form_rendered_at,
                      std::int64_t now_ms);
 
-    // Replaces the body (and name and website when given) of comment `id` if `edit_token` is its
-    // token and the edit window is open; the edit is scored again. Returns the new status.
+    // Replaces the body, and the name and website when `name_given`/`website_given`, of comment
+    // `id` with those of `edited` if `edit_token` is its token and the edit window is open; the
+    // edit is scored again. Returns the new status.
     std::string edit(std::int64_t id, std::string_view edit_token, const core::Submission& edited,
-                     std::int64_t now_ms);
+                     bool name_given, bool website_given, std::int64_t now_ms);
+
+    // The comment `id` when `edit_token` is its token and its edit window is open. Throws
+    // ApiError 404 (no such comment, or deleted) or 403 (a wrong token, the window closed).
+    store::StoredComment authorise(std::int64_t id, std::string_view edit_token,
+                                   std::int64_t now_ms);
 
     // Deletes comment `id` (a tombstone keeps its replies in place) under the same conditions.
     void remove(std::int64_t id, std::string_view edit_token, std::int64_t now_ms);
@@ -53,9 +59,6 @@ class CommentService {
     const CommentPolicy& policy() const { return policy_; }
 
   private:
-    store::StoredComment authorise(std::int64_t id, std::string_view edit_token,
-                                   std::int64_t now_ms);
-
     store::Store& store_;
     core::ActiveRuleset& rules_;
     CommentPolicy policy_;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "http/crypto.hpp"
 #include "http/json_codecs.hpp"
 #include "http/log.hpp"
 #include "http/problem.hpp"
@@ -33,7 +34,8 @@ Server::Impl::Impl(ServerOptions options_in, store::Store& store_in, core::Activ
       store(store_in),
       rules(rules_in),
       comments(store_in, rules_in, options.policy),
-      form_tokens(std::move(form_key)),
+      form_tokens(form_key),
+      isso_hash_key(to_hex(hmac_sha256(form_key, "isso author pictures"))),
       limiter(options.rate_limit_per_minute),
       rules_status(std::move(status)),
       rules_control(std::move(control)),
@@ -203,6 +205,33 @@ void Server::Impl::setup_routes() {
     http.Post("/1.1/comment-check", akismet_route(&Impl::handle_akismet_comment_check));
     http.Post("/1.1/submit-spam", akismet_route(&Impl::handle_akismet_submit_spam));
     http.Post("/1.1/submit-ham", akismet_route(&Impl::handle_akismet_submit_ham));
+    // The Isso-compatible API (isso/isso_handlers.cpp), for pages that embed Isso's client. The
+    // prefix is checked by the configuration to be letters, digits, '-', '_' and '/' only, so it
+    // is a regex of itself.
+    if (const std::string& isso = options.isso_prefix; !isso.empty()) {
+        http.Get(isso + "/config", plain(&Impl::handle_isso_config));
+        http.Get(isso + "/", plain(&Impl::handle_isso_fetch));
+        http.Post(isso + "/new", with_reader(&Impl::handle_isso_new));
+        http.Get(isso + R"(/id/(\d+))", plain(&Impl::handle_isso_view));
+        http.Put(isso + R"(/id/(\d+))", with_reader(&Impl::handle_isso_edit));
+        http.Delete(isso + R"(/id/(\d+))", plain(&Impl::handle_isso_delete));
+        http.Post(isso + "/preview", with_reader(&Impl::handle_isso_preview));
+        http.Post(isso + "/count", with_reader(&Impl::handle_isso_count));
+        for (const StaticAsset& asset : static_assets()) {
+            if (asset.path != "/isso.css") continue;
+            http.Get(isso + "/css/isso.css",
+                     [this, &asset](const httplib::Request& req, httplib::Response& res) {
+                         barrier(this, req, res, [&] { handle_static(req, res, asset); });
+                     });
+        }
+        http.Options(isso + "/.*", [this](const httplib::Request& req, httplib::Response& res) {
+            apply_cors(req, res);
+            res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+            res.set_header("Access-Control-Allow-Headers", "Content-Type");
+            res.set_header("Access-Control-Max-Age", "600");
+            res.status = 204;
+        });
+    }
     http.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
         apply_cors(req, res);
         res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
@@ -272,6 +301,7 @@ static bool cross_origin_route(std::string_view path) {
 }
 
 void Server::Impl::apply_cors(const httplib::Request& req, httplib::Response& res) const {
+    if (is_isso_route(req.path)) return apply_isso_cors(req, res);
     if (!req.has_header("Origin") || !cross_origin_route(req.path)) return;
     const std::string origin = req.get_header_value("Origin");
     // "*" stands for any web site: an http(s) origin. `Origin: null` (sandboxed frames, file:

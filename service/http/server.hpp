@@ -32,6 +32,8 @@ struct ServerOptions {
     int request_timeout_ms = 10000;            // a request's first byte to its last; then 408
     int keep_alive_ms = 5000;                  // a connection with no request begun is closed
     std::vector<std::string> cors_origins;     // origins allowed to call the API; "*" for any
+    // Where the Isso-compatible API answers (isso/isso_handlers.cpp); empty: not at all.
+    std::string isso_prefix = "/isso";
     std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
     int rate_limit_per_minute = 30;            // comment posts per client IP; 0 = no limit
     bool log_requests = true;

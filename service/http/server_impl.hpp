@@ -93,6 +93,24 @@ struct Server::Impl {
     std::optional<std::pair<store::ApiKey, AkismetComment>> akismet_comment(
         const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
 
+    // --- the Isso-compatible API (isso/isso_handlers.cpp), under options.isso_prefix ---
+    void handle_isso_config(const httplib::Request& req, httplib::Response& res);
+    void handle_isso_fetch(const httplib::Request& req, httplib::Response& res);
+    void handle_isso_new(const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader);
+    void handle_isso_view(const httplib::Request& req, httplib::Response& res);
+    void handle_isso_edit(const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader);
+    void handle_isso_delete(const httplib::Request& req, httplib::Response& res);
+    void handle_isso_preview(const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& reader);
+    void handle_isso_count(const httplib::Request& req, httplib::Response& res,
+                           const httplib::ContentReader& reader);
+    bool is_isso_route(std::string_view path) const;
+    // Isso's client sends credentials (its edit cookie): only origins listed by name get an
+    // answer, with Access-Control-Allow-Credentials; "*" never counts here.
+    void apply_isso_cors(const httplib::Request& req, httplib::Response& res) const;
+
     // --- shared helpers (server.cpp) ---
     // The client's address: the peer, or the X-Forwarded-For entry a trusted proxy added.
     std::string client_ip(const httplib::Request& req) const;
@@ -121,6 +139,7 @@ struct Server::Impl {
     CommentService comments;
     AkismetService akismet{store, rules, options.akismet};
     FormTokens form_tokens;
+    std::string isso_hash_key;  // keys the digests Isso's client draws author pictures from
     RateLimiter limiter;
     std::function<RulesStatus()> rules_status;
     RulesControl rules_control;

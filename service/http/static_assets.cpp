@@ -31,8 +31,9 @@ StaticAsset make_asset(const EmbeddedFile& file) {
     asset.etag = "\"" + to_hex(sha256(file.data)).substr(0, 32) + "\"";
     auto& h = asset.headers;
     h.emplace_back("X-Content-Type-Options", "nosniff");
-    if (name.starts_with("widget.")) {
-        // Blogs embed these from another origin; a short max-age lets a new release reach
+    if (name.starts_with("widget.") || name == "isso.css") {
+        // Blogs embed these (and Isso pages the stylesheet of Isso's client) from another
+        // origin; a short max-age lets a new release reach
         // readers within minutes, the ETag makes the revalidation cheap.
         h.emplace_back("Cache-Control", "public, max-age=300");
         h.emplace_back("Cross-Origin-Resource-Policy", "cross-origin");

@@ -100,6 +100,7 @@ void attach_replies(Connection& db, std::vector<PublicComment>& roots) {
             node.comment.name = stmt.text(2);
             node.comment.website = stmt.text(3);
             node.comment.body = stmt.text(4);
+            node.comment.updated = stmt.int64(7);
             node.comment.edited = stmt.int64(7) != stmt.int64(6);
         } else {
             node.comment.removed = true;
@@ -252,7 +253,8 @@ ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, i
             comment.name = roots.text(1);
             comment.website = roots.text(2);
             comment.body = roots.text(3);
-            comment.edited = roots.int64(6) != comment.created;
+            comment.updated = roots.int64(6);
+            comment.edited = comment.updated != comment.created;
         } else {
             comment.removed = true;
         }
@@ -282,6 +284,17 @@ std::vector<core::Hit> comment_hits(Connection& db, std::int64_t id) {
     while (stmt.step())
         hits.push_back({stmt.text(0), stmt.real(1), stmt.text(2), stmt.text(3)});
     return hits;
+}
+
+bool has_approved_replies(Connection& db, std::int64_t id) {
+    auto& stmt = db.prepare(
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE root_id = "
+        "(SELECT coalesce(root_id, id) FROM comments WHERE id = ?1) "
+        "AND parent_id = ?1 AND status = 'approved')");
+    stmt.bind(1, id);
+    const bool found = stmt.step() && stmt.int64(0) == 1;
+    stmt.reset();
+    return found;
 }
 
 ThreadInfo ensure_thread(Connection& db, const std::string& uri, const std::string& title,

@@ -79,6 +79,7 @@ struct PublicComment {
     std::optional<std::int64_t> parent;
     std::string name, website, body;
     std::int64_t created = 0;
+    std::int64_t updated = 0;  // when last edited (created when never)
     bool edited = false;
     bool removed = false;  // a deleted or hidden comment kept so its replies keep their place
     std::vector<PublicComment> replies;
@@ -138,6 +139,9 @@ std::vector<std::pair<std::string, std::int64_t>> approved_counts(
     Connection& db, const std::vector<std::string>& uris);
 
 std::vector<core::Hit> comment_hits(Connection& db, std::int64_t id);
+
+// True when an approved comment replies to comment `id`.
+bool has_approved_replies(Connection& db, std::int64_t id);
 
 // --- Writing (inside Writer::run) ------------------------------------------------------------
 // Creates the thread when missing; returns its row. A given non-empty title is stored when the

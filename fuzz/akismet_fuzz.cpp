@@ -7,8 +7,8 @@
 
 #include "core/text.hpp"
 #include "fuzz/fuzz_input.hpp"
-#include "http/akismet_form.hpp"
-#include "http/akismet_mapping.hpp"
+#include "http/akismet/akismet_form.hpp"
+#include "http/akismet/akismet_mapping.hpp"
 #include "http/charset.hpp"
 
 namespace http = vokter::http;

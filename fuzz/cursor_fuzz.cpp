@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "fuzz/fuzz_input.hpp"
-#include "http/json_codecs.hpp"
-#include "http/moderation_codecs.hpp"
+#include "http/moderation/moderation_codecs.hpp"
+#include "http/public/json_codecs.hpp"
 
 namespace http = vokter::http;
 namespace store = vokter::store;

@@ -5,7 +5,7 @@
 
 #include "app/rule_file.hpp"
 #include "core/active_ruleset.hpp"
-#include "http/rules_control.hpp"
+#include "http/moderation/rules_control.hpp"
 
 namespace vokter::app {
 

@@ -5,9 +5,9 @@
 #include <thread>
 
 #include "http/crypto.hpp"
-#include "http/json_codecs.hpp"
 #include "http/log.hpp"
 #include "http/problem.hpp"
+#include "http/public/json_codecs.hpp"
 #include "http/server_impl.hpp"
 #include "http/static_assets.hpp"
 

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "core/active_ruleset.hpp"
-#include "http/akismet_service.hpp"
-#include "http/auth.hpp"
+#include "http/akismet/akismet_service.hpp"
 #include "http/comment_service.hpp"
-#include "http/rules_control.hpp"
+#include "http/moderation/auth.hpp"
+#include "http/moderation/rules_control.hpp"
 #include "http/submission_parser.hpp"
 #include "store/store.hpp"
 
@@ -40,7 +40,7 @@ struct ServerOptions {
     SubmissionLimits limits;
     CommentPolicy policy;
     AuthLimits auth;  // failed moderator logins per IP before 429
-    // The Akismet-compatible API's settings (akismet_service.hpp).
+    // The Akismet-compatible API's settings (akismet/akismet_service.hpp).
     AkismetOptions akismet;
 };
 

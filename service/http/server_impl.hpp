@@ -6,10 +6,10 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
-#include "http/akismet_service.hpp"
-#include "http/form_token.hpp"
+#include "http/akismet/akismet_service.hpp"
 #include "http/http_server.hpp"
 #include "http/log.hpp"
+#include "http/public/form_token.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
 #include "http/server.hpp"
@@ -34,7 +34,7 @@ struct Server::Impl {
 
     void setup_routes();
 
-    // --- handlers (comment_handlers.cpp) ---
+    // --- the public comment API (public/comment_handlers.cpp) ---
     void handle_post_comment(const httplib::Request& req, httplib::Response& res,
                              const httplib::ContentReader& reader);
     void handle_list_comments(const httplib::Request& req, httplib::Response& res);
@@ -46,7 +46,7 @@ struct Server::Impl {
     void handle_health(const httplib::Request& req, httplib::Response& res);
     void handle_metrics(const httplib::Request& req, httplib::Response& res);
 
-    // --- moderator handlers (moderation_handlers.cpp, rules_handlers.cpp) ---
+    // --- moderator handlers (moderation/moderation_handlers.cpp, rules_handlers.cpp) ---
     // Each runs after authentication; `moderator` is the authenticated moderator's name.
     void handle_queue(const httplib::Request& req, httplib::Response& res,
                       const std::string& moderator);
@@ -72,7 +72,7 @@ struct Server::Impl {
     void handle_static(const httplib::Request& req, httplib::Response& res,
                        const StaticAsset& asset);
 
-    // --- the Akismet-compatible API (akismet_handlers.cpp) ---
+    // --- the Akismet-compatible API (akismet/akismet_handlers.cpp) ---
     // Each answers 200 text/plain (413 for an oversized body), inside akismet_barrier.
     void handle_akismet_verify_key(const httplib::Request& req, httplib::Response& res,
                                    const httplib::ContentReader& reader);
@@ -115,7 +115,7 @@ struct Server::Impl {
     // The client's address: the peer, or the X-Forwarded-For entry a trusted proxy added.
     std::string client_ip(const httplib::Request& req) const;
     // Throws 429 with Retry-After when `ip` has written too often: posts, edits, deletions
-    // (comment_handlers.cpp).
+    // (public/comment_handlers.cpp).
     void limit_writes(const std::string& ip, std::int64_t now);
     // Reads the body through `reader`, refusing more than `limit` bytes with 413.
     std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader,

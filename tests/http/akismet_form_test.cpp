@@ -1,12 +1,12 @@
 // Unit tests of the lenient Akismet request reading: form parsing, the key in the Host header,
 // the charset parameter, character set conversion and the mapping onto a Submission.
 
-#include "http/akismet_form.hpp"
+#include "http/akismet/akismet_form.hpp"
 
 #include <doctest/doctest.h>
 
 #include "core/text.hpp"
-#include "http/akismet_mapping.hpp"
+#include "http/akismet/akismet_mapping.hpp"
 #include "http/charset.hpp"
 
 using namespace vokter::http;

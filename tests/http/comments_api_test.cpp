@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "http/form_token.hpp"
+#include "http/public/form_token.hpp"
 #include "http/test_server.hpp"
 #include "store/comment_repository.hpp"
 

@@ -19,8 +19,8 @@
 #include "core/text.hpp"
 #include "http/isso/isso_codecs.hpp"
 #include "http/isso/markdown.hpp"
-#include "http/json_codecs.hpp"
 #include "http/problem.hpp"
+#include "http/public/json_codecs.hpp"
 #include "http/server_impl.hpp"
 #include "store/comment_repository.hpp"
 

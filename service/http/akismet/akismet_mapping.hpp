@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "core/submission.hpp"
-#include "http/akismet_form.hpp"
+#include "http/akismet/akismet_form.hpp"
 #include "http/submission_parser.hpp"
 
 namespace vokter::http {

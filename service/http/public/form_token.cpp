@@ -1,4 +1,4 @@
-#include "http/form_token.hpp"
+#include "http/public/form_token.hpp"
 
 #include "http/crypto.hpp"
 

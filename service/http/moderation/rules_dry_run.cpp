@@ -1,4 +1,4 @@
-#include "http/rules_dry_run.hpp"
+#include "http/moderation/rules_dry_run.hpp"
 
 #include "core/evaluate.hpp"
 #include "store/comment_repository.hpp"

@@ -1,4 +1,4 @@
-#include "http/akismet_service.hpp"
+#include "http/akismet/akismet_service.hpp"
 
 #include <algorithm>
 

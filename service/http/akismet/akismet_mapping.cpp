@@ -1,4 +1,4 @@
-#include "http/akismet_mapping.hpp"
+#include "http/akismet/akismet_mapping.hpp"
 
 #include <algorithm>
 #include <cctype>

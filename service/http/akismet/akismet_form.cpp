@@ -1,4 +1,4 @@
-#include "http/akismet_form.hpp"
+#include "http/akismet/akismet_form.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "http/moderation_codecs.hpp"
+#include "http/moderation/moderation_codecs.hpp"
 
 #include <charconv>
 #include <cmath>

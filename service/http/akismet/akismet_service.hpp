@@ -16,7 +16,7 @@
 
 #include "core/active_ruleset.hpp"
 #include "core/verdict.hpp"
-#include "http/akismet_mapping.hpp"
+#include "http/akismet/akismet_mapping.hpp"
 #include "store/api_keys.hpp"
 #include "store/store.hpp"
 

@@ -3,8 +3,8 @@
 #include <malloc.h>
 
 #include "core/text.hpp"
-#include "http/json_codecs.hpp"
 #include "http/problem.hpp"
+#include "http/public/json_codecs.hpp"
 #include "http/server_impl.hpp"
 #include "store/classifier/classifier_repository.hpp"
 #include "store/migrations.hpp"

@@ -1,9 +1,9 @@
 // Handlers of the moderator API: the queue, one comment, decisions, the audit log and the
 // statistics. Each runs after the bearer token was checked (see `moderated` in server.cpp).
 
-#include "http/json_codecs.hpp"
-#include "http/moderation_codecs.hpp"
+#include "http/moderation/moderation_codecs.hpp"
 #include "http/problem.hpp"
+#include "http/public/json_codecs.hpp"
 #include "http/server_impl.hpp"
 #include "store/moderation_repository.hpp"
 #include "store/moderation_stats.hpp"

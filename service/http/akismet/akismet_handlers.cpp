@@ -5,8 +5,8 @@
 
 #include <functional>
 
-#include "http/akismet_form.hpp"
-#include "http/akismet_mapping.hpp"
+#include "http/akismet/akismet_form.hpp"
+#include "http/akismet/akismet_mapping.hpp"
 #include "http/log.hpp"
 #include "http/problem.hpp"
 #include "http/server_impl.hpp"

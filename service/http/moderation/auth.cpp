@@ -1,4 +1,4 @@
-#include "http/auth.hpp"
+#include "http/moderation/auth.hpp"
 
 #include <algorithm>
 

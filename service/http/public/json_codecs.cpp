@@ -1,4 +1,4 @@
-#include "http/json_codecs.hpp"
+#include "http/public/json_codecs.hpp"
 
 #include <charconv>
 

@@ -4,9 +4,9 @@
 
 #include "core/default_rules.hpp"
 #include "http/log.hpp"
-#include "http/moderation_codecs.hpp"
+#include "http/moderation/moderation_codecs.hpp"
+#include "http/moderation/rules_dry_run.hpp"
 #include "http/problem.hpp"
-#include "http/rules_dry_run.hpp"
 #include "http/server_impl.hpp"
 #include "store/moderation_repository.hpp"
 

@@ -3,7 +3,7 @@
 // without HTTP. The client inserts `author`, `website` and `text` into the page as HTML, so they
 // leave here escaped (author, website) or rendered from Markdown to safe HTML (text). E-mails and
 // addresses never leave: `hash`, from which the client draws an author's picture, is a keyed
-// digest of the author's name.
+// digest of the author's (public) name.
 
 #include <cstdint>
 #include <nlohmann/json.hpp>

@@ -128,3 +128,20 @@ TEST_CASE("connection limits and the request deadline reach the server's options
     REQUIRE_FALSE(wrong);
     CHECK(wrong.errors().size() == 3);
 }
+
+TEST_CASE("isso_prefix: /isso by default, another path, empty for none, nothing else") {
+    CHECK(server_options(load_config("", {}).value()).isso_prefix == "/isso");
+    const auto moved = load_config("", {{"isso_prefix", "/kommentarer/isso-api"}});
+    REQUIRE(moved);
+    CHECK(server_options(moved.value()).isso_prefix == "/kommentarer/isso-api");
+    const auto off = load_config("", {{"isso_prefix", ""}});
+    REQUIRE(off);
+    CHECK(server_options(off.value()).isso_prefix.empty());
+    for (const char* wrong :
+         {"isso", "/isso/", "/is so", "/isso(.*)", "//isso", "/api", "/api/isso", "/1.1/isso"}) {
+        CAPTURE(wrong);
+        const auto refused = load_config("", {{"isso_prefix", wrong}});
+        REQUIRE_FALSE(refused);
+        CHECK(refused.errors().front().where == "--isso-prefix");
+    }
+}

@@ -542,3 +542,27 @@ score = 12.0
     REQUIRE(hits.size() == 1);
     CHECK(hits[0].rule == "HOLD_WORD");
 }
+
+TEST_CASE("an edit keeps the name and website it does not send, and changes those it does") {
+    TestServer server;
+    const json created = json_of(server.post({{"thread", "/a"},
+                                              {"name", "Kari Østby"},
+                                              {"website", "https://kari.example"},
+                                              {"body", "Førsteutkast"}}));
+    const std::string path = "/api/comments/" + std::to_string(created["id"].get<int>());
+    const httplib::Headers token{{"X-Edit-Token", created["edit_token"].get<std::string>()}};
+    auto client = server.client();
+    REQUIRE(client.Put(path, token, R"({"body":"Bare teksten"})", "application/json")->status ==
+            200);
+    json shown = get_thread(server, "thread=/a")["comments"][0];
+    CHECK(shown["name"] == "Kari Østby");
+    CHECK(shown["website"] == "https://kari.example");
+    CHECK(shown["body"] == "Bare teksten");
+    REQUIRE(client
+                .Put(path, token, R"({"body":"Og navnet","name":"Kari","website":""})",
+                     "application/json")
+                ->status == 200);
+    shown = get_thread(server, "thread=/a")["comments"][0];
+    CHECK(shown["name"] == "Kari");
+    CHECK(shown["website"] == "");
+}

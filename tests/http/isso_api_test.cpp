@@ -260,12 +260,14 @@ TEST_CASE("Isso: Markdown becomes safe HTML: no script, no javascript: link, no 
     using vokter::http::render_markdown;
     const std::string hostile =
         "<script>alert(1)</script>\n\n[klikk](javascript:alert(1)) "
-        "[data](data:text/html;base64,PHNjcmlwdD4=) <img src=x onerror=alert(1)> "
+        "[data](data:text/html;base64,PHNjcmlwdD4=) [png](DATA:image/png;base64,iVBORw0KGgo=) "
+        "![png](data:image/png;base64,iVBORw0KGgo=) <img src=x onerror=alert(1)> "
         "![bilde](https://sporing.example/p.gif) <a href=\"javascript:alert(2)\">a</a>";
     const std::string html = render_markdown(hostile);
     CHECK(html.find("<script") == std::string::npos);
     CHECK(html.find("javascript:") == std::string::npos);
     CHECK(html.find("data:") == std::string::npos);
+    CHECK(html.find("DATA:") == std::string::npos);
     CHECK(html.find("<img") == std::string::npos);
     CHECK(html.find("onerror") == std::string::npos);
     CHECK(html.find("<a rel=\"nofollow noopener ugc\" href=\"https://sporing.example/p.gif\">"

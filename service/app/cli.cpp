@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <type_traits>
 
 #include "app/api_key_cli.hpp"
 #include "app/config.hpp"
@@ -89,11 +90,18 @@ int run_cli(int argc, char** argv) {
     std::map<std::string, std::string> given;
     // For one-off commands on the database: loads the config, opens the store and runs `run`
     // on it, whose result is the exit code; reports a bad config or database itself.
+    // `run` may take the config too: run(store, config).
     const auto with_store = [&](auto run, bool classifier = false) {
         return [&, run, classifier] {
             auto config = config_or_report(config_file, given);
             if (!config) return void(exit_code = 1);
-            if (auto store = open_store(*config, exit_code, classifier)) exit_code = run(*store);
+            auto store = open_store(*config, exit_code, classifier);
+            if (!store) return;
+            if constexpr (std::is_invocable_v<decltype(run), store::Store&, const Config&>) {
+                exit_code = run(*store, *config);
+            } else {
+                exit_code = run(*store);
+            }
         };
     };
 
@@ -180,8 +188,9 @@ int run_cli(int argc, char** argv) {
                            "Name of the export's origin, which tells a re-import from a new one "
                            "(default: the format and the site the file names)");
         command.callback(with_store(
-            [&, reader_of](store::Store& store) {
+            [&, reader_of](store::Store& store, const Config& config) {
                 if (!import_source.empty()) import.options.source = import_source;
+                import.options.max_depth = config.max_depth;
                 import.options.progress = isatty(STDERR_FILENO) == 1;
                 return run_import(store, reader_of(), import, std::cout, std::cerr);
             },

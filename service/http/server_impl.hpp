@@ -107,6 +107,7 @@ struct Server::Impl {
     void handle_isso_count(const httplib::Request& req, httplib::Response& res,
                            const httplib::ContentReader& reader);
     bool is_isso_route(std::string_view path) const;
+    std::string cookie_site(const httplib::Request& req) const;
     // Isso's client sends credentials (its edit cookie): only origins listed by name get an
     // answer, with Access-Control-Allow-Credentials; "*" never counts here.
     void apply_isso_cors(const httplib::Request& req, httplib::Response& res) const;

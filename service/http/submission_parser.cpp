@@ -166,6 +166,17 @@ std::optional<std::string> normalise_website(std::string_view website) {
         host.find('@') != std::string::npos) {
         return std::nullopt;
     }
+    // A host name (letters, digits, '-', '.', and any non-ASCII letter of a Unicode name) and
+    // perhaps a port: "https://javascript:alert(document.cookie)" names no host.
+    const std::size_t colon = host.find(':');
+    for (std::size_t i = 0; i < host.size(); ++i) {
+        const auto c = static_cast<unsigned char>(host[i]);
+        const bool name_char = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                               (c >= '0' && c <= '9') || c == '-' || c == '.';
+        const bool port_char = colon != std::string::npos && i > colon && c >= '0' && c <= '9';
+        if (i == colon ? i + 1 == host.size() : !(i < colon ? name_char : port_char))
+            return std::nullopt;
+    }
     return url;
 }
 

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -242,4 +244,125 @@ TEST_CASE("vokter export --out and vokter import vokter move a database") {
         first_dir, {"export", "--out", (first_dir / "no-such-folder" / "x.jsonl").string()});
     CHECK(nowhere.code == 1);
     CHECK(nowhere.output.find("cannot write") != std::string::npos);
+}
+
+namespace {
+
+// The export reader, with something done to the importer's second pass (`pass` counts calls).
+app::ExportReader changed_in_second_pass(
+    const std::string& path, std::function<void(int, app::ImportedComment&, bool&)> change) {
+    auto inner = app::vokter_export_reader(path);
+    auto pass = std::make_shared<int>(0);
+    return
+        [inner, pass, change, path](const app::ImportVisitor& visit) -> Result<app::ReadOutcome> {
+            ++*pass;
+            int n = 0;
+            bool stop = false;
+            auto outcome = inner([&](app::ImportedComment&& c) {
+                if (stop) return;
+                if (*pass == 2) change(++n, c, stop);
+                if (!stop) visit(std::move(c));
+            });
+            if (stop) return Error{"import_xml", "the file ends too soon", path + ":9"};
+            return outcome;
+        };
+}
+
+}  // namespace
+
+TEST_CASE("importing a database's own export back adds nothing") {
+    TempDir dir;
+    store::Store store(options_for(dir));
+    write_blog(store);
+    test::write_file(dir / "export.jsonl", exported(store));
+    const auto again = import_export(store, (dir / "export.jsonl").string());
+    REQUIRE(again.ok());
+    CHECK(again.value().total_imported() == 0);
+    CHECK(again.value().already_imported == 4);
+    CHECK(count(store, "SELECT count(*) FROM comments") == 4);
+}
+
+TEST_CASE("a kept id another writer took meanwhile gets one above the export's, the rest stay") {
+    TempDir first_dir, dir;
+    store::Store first(options_for(first_dir));
+    write_blog(first);  // ids 1, 5, 9, 10
+    test::write_file(first_dir / "export.jsonl", exported(first));
+    store::Store store(options_for(dir));
+    const auto reader = changed_in_second_pass(
+        (first_dir / "export.jsonl").string(), [&](int n, app::ImportedComment&, bool&) {
+            if (n != 4) return;  // 1, 5 and 9 are written: a reader posts, and gets id 10
+            store.writer().run([](store::Connection& db) {
+                return add(db, "/om", "per", "Skrevet mens importen gikk", store::kApproved, 0,
+                           1714558000000);
+            });
+        });
+    app::ImportOptions options;
+    options.batch = 1;
+    std::ostringstream err;
+    const auto summary = app::import_comments(store, reader, options, err);
+    REQUIRE(summary.ok());
+    CHECK(summary.value().renumbered == 1);
+    CHECK(text(store,
+               "SELECT group_concat(id || ':' || name, ',') FROM "
+               "(SELECT id, name FROM comments ORDER BY id)") == "1:kari,5:ola,9:pills,10:per,11:");
+}
+
+TEST_CASE("what changes between the passes is left out and counted; a failed pass says so") {
+    TempDir first_dir, dir;
+    store::Store first(options_for(first_dir));
+    write_blog(first);
+    const std::string path = (first_dir / "export.jsonl").string();
+    test::write_file(path, exported(first));
+    store::Store store(options_for(dir));
+    std::ostringstream err;
+    const auto changed = app::import_comments(
+        store,
+        changed_in_second_pass(path,
+                               [](int n, app::ImportedComment& c, bool&) {
+                                   if (n == 2) c.body = "Endret \xff";  // no longer valid UTF-8
+                                   if (n == 3) c.external_id = "77";    // not checked
+                               }),
+        app::ImportOptions{}, err);
+    REQUIRE(changed.ok());
+    CHECK(changed.value().total_imported() == 2);
+    CHECK(changed.value().skipped.at("changed after the check") == 2);
+
+    TempDir other;
+    store::Store partial(options_for(other));
+    app::ImportOptions one;
+    one.batch = 1;
+    const auto failed = app::import_comments(
+        partial,
+        changed_in_second_pass(path,
+                               [](int n, app::ImportedComment&, bool& stop) { stop = n == 3; }),
+        one, err);
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.errors().back().code == "import_partial");
+    CHECK(failed.errors().back().message.rfind("2 comments were written", 0) == 0);
+}
+
+TEST_CASE("an export's unsafe website is dropped; replies deeper than max_depth attach higher") {
+    TempDir dir;
+    std::string jsonl =
+        "{\"type\":\"vokter-export\",\"version\":1,\"origin\":\"0123456789abcdef\"}\n"
+        "{\"type\":\"thread\",\"uri\":\"/dypt\",\"title\":\"\",\"closed\":false}\n";
+    for (int id = 1; id <= 8; ++id) {
+        jsonl += "{\"type\":\"comment\",\"id\":" + std::to_string(id) +
+                 ",\"thread\":\"/dypt\",\"parent\":" + (id == 1 ? "null" : std::to_string(id - 1)) +
+                 ",\"status\":\"approved\",\"name\":\"n" + std::to_string(id) +
+                 "\",\"website\":\"" +
+                 (id == 1 ? "javascript:alert(document.cookie)" : "eksempel.no") +
+                 "\",\"body\":\"svar\",\"created\":" + std::to_string(1714557600000 + id) + "}\n";
+    }
+    test::write_file(dir / "deep.jsonl", jsonl);
+    store::Store store(options_for(dir));
+    app::ImportOptions options;
+    options.max_depth = 3;
+    REQUIRE(test::import_in_batches(store, app::vokter_export_reader((dir / "deep.jsonl").string()),
+                                    options)
+                .ok());
+    CHECK(count(store, "SELECT max(depth) FROM comments") == 3);
+    CHECK(count(store, "SELECT parent_id FROM comments WHERE name = 'n8'") == 3);
+    CHECK(text(store, "SELECT website FROM comments WHERE name = 'n1'") == "");
+    CHECK(text(store, "SELECT website FROM comments WHERE name = 'n2'") == "https://eksempel.no");
 }

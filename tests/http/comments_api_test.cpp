@@ -566,3 +566,17 @@ TEST_CASE("an edit keeps the name and website it does not send, and changes thos
     CHECK(shown["name"] == "Kari");
     CHECK(shown["website"] == "");
 }
+
+TEST_CASE("a website is an http(s) address with a host name: no script hides in one") {
+    using vokter::http::normalise_website;
+    CHECK(normalise_website("kari.example.no") == "https://kari.example.no");
+    CHECK(normalise_website("http://blåbær.no/side?a=1") == "http://blåbær.no/side?a=1");
+    CHECK(normalise_website("https://kari.example.no:8443/x") == "https://kari.example.no:8443/x");
+    for (const char* unsafe : {"javascript:alert(1)", "javascript:alert(document.cookie)",
+                               "https://javascript:alert(document.cookie)",
+                               "https://a.example:", "https://a.example:80x", "https://<b>.example",
+                               "data:text/html,x", "https://user@a.example", "ftp://a.example"}) {
+        CAPTURE(unsafe);
+        CHECK_FALSE(normalise_website(unsafe));
+    }
+}

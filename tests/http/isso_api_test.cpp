@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/rule_set.hpp"
+#include "http/isso/isso_codecs.hpp"
 #include "http/isso/markdown.hpp"
 #include "store/comment_repository.hpp"
 #include "store/moderation_repository.hpp"
@@ -285,6 +286,20 @@ TEST_CASE("Isso: Markdown becomes safe HTML: no script, no javascript: link, no 
     const auto created = post_new(server, {{"text", hostile}});
     REQUIRE(created->status == 201);
     CHECK(json_of(created)["text"] == html);
+}
+
+TEST_CASE("Isso: a website that is no http(s) address is never sent (the client links it)") {
+    vokter::http::IssoComment c;
+    c.id = 1;
+    c.text = "hei";
+    for (const char* unsafe : {"javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x",
+                               "//annen.example", "vbscript:x"}) {
+        c.website = unsafe;
+        CHECK(vokter::http::isso_comment_json(c, "k")["website"].is_null());
+    }
+    c.website = "HTTPS://kari.example.no/?a=\"b\"";
+    CHECK(vokter::http::isso_comment_json(c, "k")["website"] ==
+          "HTTPS://kari.example.no/?a=&quot;b&quot;");
 }
 
 TEST_CASE("Isso: CORS with credentials for origins listed by name, never for *") {

@@ -15,9 +15,12 @@ int run_import(store::Store& store, const ExportReader& reader, const ImportComm
                std::ostream& out, std::ostream& err) {
     auto summary = import_comments(store, reader, command.options, err);
     if (!summary) {
-        for (const Error& e : summary.errors())
+        bool partial = false;
+        for (const Error& e : summary.errors()) {
             err << e.where << ": " << e.message << " [" << e.code << "]\n";
-        err << "vokter import: " << command.file << ": nothing was imported\n";
+            partial = partial || e.code == "import_partial";
+        }
+        if (!partial) err << "vokter import: " << command.file << ": nothing was imported\n";
         return 1;
     }
     if (command.options.learn) store.wait_for_training();

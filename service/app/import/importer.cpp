@@ -18,6 +18,8 @@ namespace vokter::app {
 
 namespace {
 
+constexpr std::size_t kBatchBytes = 32 << 20;  // text per write transaction, at most about
+
 bool known_status(const std::string& status) {
     return status == store::kApproved || status == store::kPending || status == store::kSpam ||
            status == store::kRejected || status == store::kDeleted;
@@ -29,18 +31,16 @@ struct Checked {
     std::vector<Error> errors;
     std::unordered_set<std::string> ids;
     std::int64_t comments = 0;
+    std::int64_t max_id = 0;  // the largest id made of digits only (a Vokter export's are)
 };
 
-void check(const ImportedComment& c, Checked& checked) {
-    if (!c.skip.empty()) return;
-    const auto fail = [&](const char* code, std::string message) {
-        if (checked.errors.size() < 20)
-            checked.errors.push_back({code, std::move(message), c.where});
+// What is wrong with a record to import, apart from its id being repeated; nullopt for nothing.
+std::optional<Error> problem_of(const ImportedComment& c) {
+    const auto error = [&](const char* code, std::string message) {
+        return Error{code, std::move(message), c.where};
     };
-    if (c.external_id.empty()) return fail("import_no_id", "the comment has no id");
-    if (!checked.ids.insert(c.external_id).second)
-        return fail("import_duplicate_id", "comment id " + c.external_id + " appears twice");
-    if (!known_status(c.status)) return fail("import_status", "unknown status '" + c.status + "'");
+    if (c.external_id.empty()) return error("import_no_id", "the comment has no id");
+    if (!known_status(c.status)) return error("import_status", "unknown status '" + c.status + "'");
     for (const auto& [field, value] :
          {std::pair<const char*, const std::string&>{"thread", c.thread_uri},
           {"thread title", c.thread_title},
@@ -49,13 +49,38 @@ void check(const ImportedComment& c, Checked& checked) {
           {"website", c.website},
           {"IP address", c.ip},
           {"user agent", c.user_agent},
+          {"referrer", c.referrer},
           {"text", c.body}}) {
         if (!core::is_valid_utf8(value))
-            return fail("import_utf8", std::string("the comment's ") + field +
-                                           " is not valid UTF-8 (the export's encoding is wrong)");
+            return error("import_utf8", std::string("the comment's ") + field +
+                                            " is not valid UTF-8 (the export's encoding is wrong)");
     }
-    if (c.thread_uri.empty()) return fail("import_no_thread", "the comment has no thread");
+    if (c.thread_uri.empty()) return error("import_no_thread", "the comment has no thread");
+    return std::nullopt;
+}
+
+void check(const ImportedComment& c, Checked& checked) {
+    if (!c.skip.empty()) return;
+    const auto fail = [&](Error error) {
+        if (checked.errors.size() < 20) checked.errors.push_back(std::move(error));
+    };
+    if (auto problem = problem_of(c)) return fail(std::move(*problem));
+    if (!checked.ids.insert(c.external_id).second) {
+        return fail(
+            {"import_duplicate_id", "comment id " + c.external_id + " appears twice", c.where});
+    }
+    if (c.external_id.size() <= 18 &&
+        c.external_id.find_first_not_of("0123456789") == std::string::npos) {
+        checked.max_id = std::max<std::int64_t>(checked.max_id, std::stoll(c.external_id));
+    }
     ++checked.comments;
+}
+
+// A website as the public sees it (Isso's client puts it in an href): an http(s) URL, as a
+// posted comment's is, or none. An export's may be anything ("javascript:…").
+std::string safe_website(const std::string& website) {
+    if (website.empty()) return "";
+    return http::normalise_website(website).value_or("");
 }
 
 // What one write transaction did; applied to the summary only after it committed (the writer
@@ -68,6 +93,8 @@ struct BatchOutcome {
     std::vector<ImportedComment> waiting;  // replies whose parent comes later in the file
     std::vector<std::string> released;     // parents whose waiting replies this batch wrote
     std::optional<bool> keep_ids;          // decided by the first batch
+    std::optional<bool> same_origin;       // the export is this database's own (decided too)
+    std::int64_t renumbered = 0;
 };
 
 class Importer {
@@ -83,9 +110,19 @@ class Importer {
             ++summary_.skipped[c.skip];
             return;
         }
+        // The source changed between the passes (an Isso database in use): what was not checked
+        // is left out, and counted.
+        if (!checked_.ids.count(c.external_id) || problem_of(c)) {
+            ++summary_.skipped["changed after the check"];
+            return;
+        }
+        batch_bytes_ += c.body.size() + c.name.size() + c.user_agent.size() + c.thread_title.size();
         batch_.push_back(std::move(c));
-        if (batch_.size() >= options_.batch) flush();
+        if (batch_.size() >= options_.batch || batch_bytes_ >= kBatchBytes) flush();
     }
+
+    // Written so far: when the second pass fails, the batches before it stay.
+    std::int64_t written() const { return summary_.total_imported(); }
 
     // Writes what is left. Replies still waiting then have parents that never came: a cycle
     // (a comment whose parent's parent is itself), which the file's ids alone do not show. They
@@ -115,7 +152,9 @@ class Importer {
         summary_.already_imported += outcome.already;
         summary_.orphans += outcome.orphans;
         summary_.learned += outcome.learned;
+        summary_.renumbered += outcome.renumbered;
         if (outcome.keep_ids) keep_ids_ = outcome.keep_ids;
+        if (outcome.same_origin) same_origin_ = outcome.same_origin;
         if (outcome.learned > 0) store_.training_enqueued();
         for (const std::string& parent : outcome.released)
             waiting_.erase(parent);
@@ -125,6 +164,7 @@ class Importer {
         }
         done_ += static_cast<std::int64_t>(batch_.size());
         batch_.clear();
+        batch_bytes_ = 0;
         if (options_.progress) show_progress();
     }
 
@@ -163,12 +203,18 @@ class Importer {
         BatchOutcome outcome;
         const std::int64_t now = http::now_ms();
         bool keep_ids = keep_ids_.value_or(false);
+        bool same_origin = same_origin_.value_or(false);
         if (read_.vokter_ids && !keep_ids_) {
             auto& any = db.prepare("SELECT EXISTS (SELECT 1 FROM comments)");
             keep_ids = any.step() && any.int64(0) == 0;
             any.reset();
+            // The database's own export brought back (a restore, a retry): its comments are
+            // those with the same ids here.
+            same_origin = !keep_ids && !read_.origin.empty() &&
+                          store::get_setting(db, "instance") == read_.origin;
             if (keep_ids && !read_.origin.empty()) store::put_setting(db, "instance", read_.origin);
             outcome.keep_ids = keep_ids;
+            outcome.same_origin = same_origin;
         }
         // Records in file order, then the replies each written comment was keeping waiting:
         // those of earlier batches (waiting_) and of this one (here, moved to the outcome when
@@ -180,7 +226,7 @@ class Importer {
             work.push_back(&c);
         for (std::size_t i = 0; i < work.size(); ++i) {
             const ImportedComment& c = *work[i];
-            if (imported_id(db, c.external_id)) {
+            if (imported_id(db, c.external_id) || (same_origin && !id_is_free(db, c.external_id))) {
                 ++outcome.already;
                 continue;
             }
@@ -189,9 +235,13 @@ class Importer {
                 const auto parent_id = imported_id(db, c.parent_external_id);
                 const auto parent = parent_id ? store::find_parent(db, *parent_id) : std::nullopt;
                 if (parent && parent->thread_uri == c.thread_uri) {
-                    comment.submission.parent = parent->id;
-                    comment.root_id = parent->root_id;
-                    comment.depth = parent->depth + 1;
+                    // Too deep: under the ancestor at the deepest allowed level, as a post is.
+                    auto above = parent;
+                    while (above->depth + 1 > options_.max_depth && above->parent)
+                        above = store::find_parent(db, *above->parent);
+                    comment.submission.parent = above->id;
+                    comment.root_id = above->root_id;
+                    comment.depth = above->depth + 1;
                 } else if (!parent_id && checked_.ids.count(c.parent_external_id)) {
                     here[c.parent_external_id].push_back(c);  // its parent is further on
                     continue;
@@ -204,7 +254,7 @@ class Importer {
             s.title = c.thread_title;
             s.name = c.name;
             s.email = c.email;
-            s.website = c.website;
+            s.website = safe_website(c.website);
             s.body = c.body;
             s.ip = c.ip;
             s.user_agent = c.user_agent;
@@ -224,8 +274,19 @@ class Importer {
             comment.verdict = c.verdict;
             comment.created = c.created_ms;
             comment.updated = c.updated_ms;
-            if (keep_ids && id_is_free(db, c.external_id))
-                comment.id = std::int64_t{std::stoll(c.external_id)};
+            if (keep_ids) {
+                // An id written meanwhile (a running service) takes one above the export's own,
+                // so that the ids still to come stay free.
+                if (id_is_free(db, c.external_id)) {
+                    comment.id = std::int64_t{std::stoll(c.external_id)};
+                } else {
+                    auto& top = db.prepare("SELECT coalesce(max(id), 0) FROM comments");
+                    top.step();
+                    comment.id = std::max(top.int64(0), checked_.max_id) + 1;
+                    top.reset();
+                    ++outcome.renumbered;
+                }
+            }
             const std::int64_t id = store::insert_comment(db, comment);
             if (c.thread_closed) store::set_thread_closed(db, c.thread_uri, true);
             for (store::LogEntry entry : c.history) {
@@ -269,6 +330,8 @@ class Importer {
     const ReadOutcome& read_;
     const Checked& checked_;
     std::optional<bool> keep_ids_;
+    std::optional<bool> same_origin_;
+    std::size_t batch_bytes_ = 0;
     ImportSummary summary_;
     std::vector<ImportedComment> batch_;
     std::unordered_map<std::string, std::vector<ImportedComment>> waiting_;
@@ -308,7 +371,18 @@ Result<ImportSummary> import_comments(store::Store& store, const ExportReader& r
     const std::string source = options.source ? *options.source : first.value().source;
     Importer importer(store, options, source, first.value(), checked, err);
     auto second = reader([&](ImportedComment&& c) { importer.add(std::move(c)); });
-    if (!second) return second.errors();  // the file changed between the passes
+    if (!second) {  // the file changed between the passes
+        std::vector<Error> errors = second.errors();
+        const std::int64_t written = importer.written();
+        if (written > 0) {
+            errors.push_back({"import_partial",
+                              std::to_string(written) +
+                                  " comments were written before the file changed; importing it "
+                                  "again when it is whole adds the rest",
+                              errors.front().where});
+        }
+        return errors;
+    }
     return importer.finish(err);
 }
 
@@ -326,6 +400,9 @@ void print_summary(const ImportSummary& summary, std::ostream& out) {
     out << "\n";
     if (summary.already_imported > 0)
         out << "already imported before, left alone: " << summary.already_imported << "\n";
+    if (summary.renumbered > 0)
+        out << "ids already taken (written meanwhile), given new ones: " << summary.renumbered
+            << "\n";
     if (summary.orphans > 0)
         out << "replies whose parent is not in the export, attached to their thread: "
             << summary.orphans << "\n";

@@ -11,7 +11,11 @@
 // record imported before is counted as such and left alone, so importing the same file twice, or
 // a later export of the same blog, adds only what is new.
 // Replies keep their parent when the parent is in the export or was imported before; a reply
-// whose parent is in neither is attached to its thread as a top-level comment and counted.
+// whose parent is in neither is attached to its thread as a top-level comment and counted. A
+// reply deeper than max_depth attaches to the ancestor at that depth, as a posted one does.
+// Websites that are no http(s) URL are dropped (pages link them). A record that differs in the
+// second pass from the first (a database in use) is left out and counted; when the second pass
+// fails, what was written stays and the error says how much ("import_partial").
 // Imported comments keep the status the source gave them; the rules do not score them (a
 // verdict needs the facts of the moment the comment was posted), so they carry score 0 and no
 // hits, except from a Vokter export, which keeps its verdicts and moderation log. With `learn`,
@@ -72,7 +76,8 @@ struct ImportOptions {
     bool learn = false;
     std::optional<std::string> source;  // overrides the reader's, e.g. after a blog moved
     bool progress = false;              // a progress line on `err` (the CLI: when it is a terminal)
-    std::size_t batch = 500;            // records per write transaction
+    std::size_t batch = 500;            // records per write transaction (and 32 MiB of text)
+    int max_depth = 5;                  // deeper replies attach higher up, as posted ones do
 };
 
 struct ImportSummary {
@@ -81,6 +86,7 @@ struct ImportSummary {
     std::int64_t already_imported = 0;
     std::map<std::string, std::int64_t> skipped;  // per reason
     std::int64_t orphans = 0;                     // replies attached to their thread instead
+    std::int64_t renumbered = 0;  // kept ids another writer had taken meanwhile: new ones
     std::int64_t learned = 0;
     std::int64_t total_imported() const;
 };

@@ -34,6 +34,13 @@ std::string picture_hash(std::string_view key, std::string_view who) {
     return hex;
 }
 
+// The client puts a website into an href: only http(s) addresses go there (a posted comment's
+// always is one; this guards what came in by other ways).
+bool is_http_url(std::string_view url) {
+    const std::string head = core::ascii_lower(url.substr(0, 8));
+    return head.starts_with("http://") || head.starts_with("https://");
+}
+
 // Replies of any depth below `comment`, each after its parent, siblings oldest first.
 void flatten(const store::PublicComment& comment, std::vector<const store::PublicComment*>& out) {
     for (const auto& reply : comment.replies) {
@@ -101,7 +108,8 @@ nlohmann::json isso_comment_json(const IssoComment& c, std::string_view hash_key
         {"parent", c.parent ? nlohmann::json(*c.parent) : nullptr},
         {"text", plain ? c.text : render_markdown(c.text)},
         {"author", c.author.empty() ? nullptr : nlohmann::json(core::html_escape(c.author))},
-        {"website", c.website.empty() ? nullptr : nlohmann::json(core::html_escape(c.website))},
+        {"website",
+         is_http_url(c.website) ? nlohmann::json(core::html_escape(c.website)) : nullptr},
         {"mode", c.mode},
         {"created", seconds(c.created_ms)},
         {"modified", c.updated_ms != c.created_ms ? seconds(c.updated_ms) : nullptr},

@@ -94,6 +94,15 @@ std::string cookie(const httplib::Request& req, const std::string& name) {
 
 }  // namespace
 
+// The edit cookie's SameSite: None (with Secure) when the request came over https through a
+// trusted proxy, so that a page on another site can send it; else Lax.
+std::string Server::Impl::cookie_site(const httplib::Request& req) const {
+    const bool https = std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(),
+                                 req.remote_addr) != options.trusted_proxies.end() &&
+                       core::ascii_lower(req.get_header_value("X-Forwarded-Proto")) == "https";
+    return https ? "; SameSite=None; Secure" : "; SameSite=Lax";
+}
+
 bool Server::Impl::is_isso_route(std::string_view path) const {
     const std::string& prefix = options.isso_prefix;
     return !prefix.empty() && path.size() > prefix.size() && path.starts_with(prefix) &&
@@ -188,15 +197,11 @@ void Server::Impl::handle_isso_new(const httplib::Request& req, httplib::Respons
     shown.created_ms = shown.updated_ms = now;
 
     const std::int64_t max_age = std::max<std::int64_t>(0, (submitted.edit_until_ms - now) / 1000);
-    const bool https = std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(),
-                                 req.remote_addr) != options.trusted_proxies.end() &&
-                       core::ascii_lower(req.get_header_value("X-Forwarded-Proto")) == "https";
     send_json(res, shown.mode == kIssoPublished ? 201 : 202,
               isso_comment_json(shown, isso_hash_key));
     res.set_header("Set-Cookie", edit_cookie_name(submitted.id) + "=" + submitted.edit_token +
-                                     "; Max-Age=" + std::to_string(max_age) +
-                                     "; Path=" + options.isso_prefix + "; HttpOnly" +
-                                     (https ? "; SameSite=None; Secure" : "; SameSite=Lax"));
+                                     "; Max-Age=" + std::to_string(max_age) + "; Path=" +
+                                     options.isso_prefix + "; HttpOnly" + cookie_site(req));
     res.set_header("X-Set-Cookie", "isso-" + std::to_string(submitted.id) + "=1; Max-Age=" +
                                        std::to_string(max_age) + "; Path=/; SameSite=Lax");
 }
@@ -272,8 +277,8 @@ void Server::Impl::handle_isso_delete(const httplib::Request& req, httplib::Resp
     } else {
         send_json(res, 200, nullptr);
     }
-    res.set_header("Set-Cookie", edit_cookie_name(id) +
-                                     "=; Max-Age=0; Path=" + options.isso_prefix + "; HttpOnly");
+    res.set_header("Set-Cookie", edit_cookie_name(id) + "=; Max-Age=0; Path=" +
+                                     options.isso_prefix + "; HttpOnly" + cookie_site(req));
     res.set_header("X-Set-Cookie", "isso-" + std::to_string(id) + "=; Max-Age=0; Path=/");
 }
 

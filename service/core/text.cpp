@@ -89,6 +89,12 @@ bool is_white_space(char32_t cp) {
 
 }  // namespace
 
+std::string_view trim_ascii_space(std::string_view text) {
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 std::string html_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());

@@ -15,6 +15,9 @@ bool is_valid_utf8(std::string_view text);
 // Number of code points in valid UTF-8 text (what a person counts as characters, near enough).
 std::size_t count_code_points(std::string_view text);
 
+// `text` without leading and trailing ASCII white space (space, tab, CR, LF).
+std::string_view trim_ascii_space(std::string_view text);
+
 // `text` safe inside HTML text and quoted attribute values: & < > " ' as character references.
 std::string html_escape(std::string_view text);
 

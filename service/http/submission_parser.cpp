@@ -26,15 +26,6 @@ bool has_control_chars(std::string_view text, bool allow_newlines) {
     });
 }
 
-std::string_view trim(std::string_view text) {
-    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!text.empty() && is_space(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back()))
-        text.remove_suffix(1);
-    return text;
-}
-
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -113,7 +104,7 @@ FieldMap parse_form_fields(std::string_view body) {
 }
 
 std::optional<std::string> normalise_thread_uri(std::string_view uri, std::size_t max_bytes) {
-    uri = trim(uri);
+    uri = core::trim_ascii_space(uri);
     if (const auto hash = uri.find('#'); hash != std::string_view::npos) uri = uri.substr(0, hash);
     if (uri.empty() || uri.size() > max_bytes || has_control_chars(uri, false) ||
         uri.find(' ') != std::string_view::npos || !core::is_valid_utf8(uri)) {
@@ -146,7 +137,7 @@ std::optional<std::string> normalise_thread_uri(std::string_view uri, std::size_
 }
 
 std::optional<std::string> normalise_website(std::string_view website) {
-    website = trim(website);
+    website = core::trim_ascii_space(website);
     if (website.empty() || has_control_chars(website, false) ||
         website.find(' ') != std::string_view::npos) {
         return std::nullopt;
@@ -214,7 +205,7 @@ core::Submission validate_submission(const FieldMap& fields, const SubmissionLim
     }
 
     const std::string_view body = get("body");
-    if (trim(body).empty()) {
+    if (core::trim_ascii_space(body).empty()) {
         errors.push_back({"body", "is required"});
     } else if (core::count_code_points(body) > limits.body_chars) {
         errors.push_back(
@@ -225,7 +216,7 @@ core::Submission validate_submission(const FieldMap& fields, const SubmissionLim
         s.body = std::string(body);
     }
 
-    const std::string_view name = trim(get("name"));
+    const std::string_view name = core::trim_ascii_space(get("name"));
     if (core::count_code_points(name) > limits.name_chars) {
         errors.push_back(
             {"name", "is longer than " + std::to_string(limits.name_chars) + " characters"});
@@ -241,7 +232,7 @@ core::Submission validate_submission(const FieldMap& fields, const SubmissionLim
         s.name = std::string(name);
     }
 
-    const std::string_view email = trim(get("email"));
+    const std::string_view email = core::trim_ascii_space(get("email"));
     if (email.size() > limits.email_bytes) {
         errors.push_back(
             {"email", "is longer than " + std::to_string(limits.email_bytes) + " characters"});
@@ -251,7 +242,7 @@ core::Submission validate_submission(const FieldMap& fields, const SubmissionLim
         s.email = std::string(email);
     }
 
-    const std::string_view website = trim(get("website"));
+    const std::string_view website = core::trim_ascii_space(get("website"));
     if (website.size() > limits.website_bytes) {
         errors.push_back(
             {"website", "is longer than " + std::to_string(limits.website_bytes) + " characters"});
@@ -263,7 +254,7 @@ core::Submission validate_submission(const FieldMap& fields, const SubmissionLim
         }
     }
 
-    const std::string_view title = trim(get("title"));
+    const std::string_view title = core::trim_ascii_space(get("title"));
     if (core::count_code_points(title) > limits.title_chars) {
         errors.push_back(
             {"title", "is longer than " + std::to_string(limits.title_chars) + " characters"});
@@ -273,7 +264,7 @@ core::Submission validate_submission(const FieldMap& fields, const SubmissionLim
         s.title = std::string(title);
     }
 
-    const std::string_view parent = trim(get("parent"));
+    const std::string_view parent = core::trim_ascii_space(get("parent"));
     if (!parent.empty()) {
         std::int64_t id = 0;
         bool ok = parent.size() <= 18;

@@ -6,6 +6,7 @@
 #include "app/import/html_text.hpp"
 #include "app/import/xml_stream.hpp"
 #include "app/labelled_csv.hpp"
+#include "core/text.hpp"
 #include "core/utf8_scan.hpp"
 
 namespace vokter::app {
@@ -64,8 +65,9 @@ class DisqusPass : public XmlPass {
         }
         if (section_ == Section::thread && depth == 2) {
             if (name == "link") thread_.link = xml_.text();
-            if (name == "title") thread_.title = std::string(trim_space(xml_.text()));
-            if (name == "forum" && forum_.empty()) forum_ = std::string(trim_space(xml_.text()));
+            if (name == "title") thread_.title = std::string(core::trim_ascii_space(xml_.text()));
+            if (name == "forum" && forum_.empty())
+                forum_ = std::string(core::trim_ascii_space(xml_.text()));
             return;
         }
         if (section_ != Section::post) return;
@@ -75,20 +77,20 @@ class DisqusPass : public XmlPass {
             else if (name == "createdAt")
                 created_ = xml_.text();
             else if (name == "isSpam")
-                spam_ = std::string(trim_space(xml_.text()));
+                spam_ = std::string(core::trim_ascii_space(xml_.text()));
             else if (name == "isDeleted")
-                deleted_ = std::string(trim_space(xml_.text()));
+                deleted_ = std::string(core::trim_ascii_space(xml_.text()));
             else if (name == "ipAddress")
-                post_.ip = std::string(trim_space(xml_.text()));
+                post_.ip = std::string(core::trim_ascii_space(xml_.text()));
             else if (name == "thread")
                 post_thread_ = xml_.attribute("id", kInternals);
             else if (name == "parent")
                 post_.parent_external_id = xml_.attribute("id", kInternals);
             in_author_ = name == "author";
         } else if (depth == 3 && in_author_) {
-            if (name == "name") post_.name = std::string(trim_space(xml_.text()));
-            if (name == "email") post_.email = std::string(trim_space(xml_.text()));
-            if (name == "username") username_ = std::string(trim_space(xml_.text()));
+            if (name == "name") post_.name = std::string(core::trim_ascii_space(xml_.text()));
+            if (name == "email") post_.email = std::string(core::trim_ascii_space(xml_.text()));
+            if (name == "username") username_ = std::string(core::trim_ascii_space(xml_.text()));
         }
     }
 
@@ -124,7 +126,8 @@ class DisqusPass : public XmlPass {
         if (!created) {
             return fail("import_date",
                         "post " + post_.external_id + " has no date (<createdAt> '" +
-                            std::string(core::truncate_utf8(trim_space(created_), 40)) + "')",
+                            std::string(core::truncate_utf8(core::trim_ascii_space(created_), 40)) +
+                            "')",
                         "post");
         }
         post_.created_ms = *created * 1000;
@@ -140,7 +143,8 @@ class DisqusPass : public XmlPass {
         if (!uri) {
             return fail("import_thread",
                         "thread " + thread->first + ": <link> '" +
-                            std::string(core::truncate_utf8(trim_space(thread->second.link), 80)) +
+                            std::string(core::truncate_utf8(
+                                core::trim_ascii_space(thread->second.link), 80)) +
                             "' is not an http(s) URL",
                         "post");
         }

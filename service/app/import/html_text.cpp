@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "app/import/xml_stream.hpp"
+#include "core/text.hpp"
 #include "http/submission_parser.hpp"
 
 namespace vokter::app {
@@ -97,8 +97,10 @@ void walk(const xmlNode* node, TextWriter& out, bool preformatted) {
         const std::size_t before = out.size();
         walk(child->children, out, preformatted || name == "pre");
         if (name == "a") {
-            const std::string href = unwrap_disqus_link(trim_space(attribute(child, "href")));
-            const std::string_view shown = trim_space(std::string_view(out.str()).substr(before));
+            const std::string href =
+                unwrap_disqus_link(core::trim_ascii_space(attribute(child, "href")));
+            const std::string_view shown =
+                core::trim_ascii_space(std::string_view(out.str()).substr(before));
             if (!href.empty() && shown != href) {
                 if (shown.empty()) {
                     out.text(href, true);
@@ -156,12 +158,12 @@ std::string unwrap_disqus_link(std::string_view href) {
 
 std::string html_to_text(std::string_view html) {
     if (html.find('<') == std::string_view::npos && html.find('&') == std::string_view::npos)
-        return std::string(trim_space(html));
+        return std::string(core::trim_ascii_space(html));
     const std::string wrapped = "<html><body>" + std::string(html) + "</body></html>";
     std::unique_ptr<xmlDoc, DocDeleter> doc(
         htmlReadMemory(wrapped.data(), static_cast<int>(wrapped.size()), nullptr, "UTF-8",
                        HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET));
-    if (!doc) return std::string(trim_space(html));
+    if (!doc) return std::string(core::trim_ascii_space(html));
     TextWriter out;
     walk(xmlDocGetRootElement(doc.get()), out, false);
     return out.finish();

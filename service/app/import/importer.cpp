@@ -6,7 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "app/import/xml_stream.hpp"
 #include "core/text.hpp"
 #include "http/log.hpp"
 #include "http/submission_parser.hpp"
@@ -342,7 +341,7 @@ class Importer {
 }  // namespace
 
 std::optional<std::string> thread_from_link(std::string_view link, bool full_urls) {
-    link = trim_space(link);
+    link = core::trim_ascii_space(link);
     if (!full_urls) {
         const std::size_t scheme = link.find("://");
         if (scheme != std::string_view::npos) {

@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "app/import/xml_stream.hpp"
 #include "app/labelled_csv.hpp"
+#include "core/text.hpp"
 #include "core/utf8_scan.hpp"
 
 namespace vokter::app {
@@ -842,12 +842,12 @@ class IndexPass : public SqlPass {
         const Value& value = values[1];
         if (key.null || key.cut) return;
         if (kind_ == Kind::posts) {
-            std::string_view title = trim_space(value.text);
+            std::string_view title = core::trim_ascii_space(value.text);
             if (value.cut) title = core::truncate_utf8(title, kMaxTitleBytes - 4);
             index_.titles[current_][key.text] = std::string(title);
         } else if (!value.cut && !value.null && (key.text == "home" || key.text == "siteurl")) {
             (key.text == "home" ? index_.home : index_.siteurl)[current_] =
-                std::string(trim_space(value.text));
+                std::string(core::trim_ascii_space(value.text));
         }
     }
 
@@ -928,7 +928,7 @@ class CommentPass : public SqlPass {
             return slot_[f] < 0 ? kNone : values[static_cast<std::size_t>(slot_[f])].text;
         };
         ImportedComment c;
-        c.external_id = std::string(trim_space(field(kId)));
+        c.external_id = std::string(core::trim_ascii_space(field(kId)));
         c.where = where(line) + " " + name_ + " row " + c.external_id;
         for (std::size_t f = 0; f < kFieldCount; ++f) {
             if (slot_[f] >= 0 && values[static_cast<std::size_t>(slot_[f])].cut) {
@@ -938,7 +938,7 @@ class CommentPass : public SqlPass {
                             c.where);
             }
         }
-        const std::string type(trim_space(field(kType)));
+        const std::string type(core::trim_ascii_space(field(kType)));
         if (type == "pingback" || type == "trackback") {
             c.skip = type;
         } else if (!type.empty() && type != "comment") {
@@ -946,7 +946,7 @@ class CommentPass : public SqlPass {
         }
         if (!c.skip.empty()) return visit_(std::move(c));
 
-        const std::string approved(trim_space(field(kApproved)));
+        const std::string approved(core::trim_ascii_space(field(kApproved)));
         if (approved == "1") {
             c.status = "approved";
         } else if (approved == "0") {
@@ -964,7 +964,7 @@ class CommentPass : public SqlPass {
         }
         const std::string& date_gmt = field(kDateGmt);
         auto created = parse_iso8601(date_gmt);
-        if (!created && trim_space(date_gmt).substr(0, 4) == "0000")
+        if (!created && core::trim_ascii_space(date_gmt).substr(0, 4) == "0000")
             created = parse_iso8601(field(kDate));
         if (!created) {
             return fail("import_date",
@@ -974,7 +974,7 @@ class CommentPass : public SqlPass {
         }
         c.created_ms = *created * 1000;
 
-        const std::string post(trim_space(field(kPostId)));
+        const std::string post(core::trim_ascii_space(field(kPostId)));
         const bool digits = !post.empty() && std::all_of(post.begin(), post.end(), [](char d) {
             return d >= '0' && d <= '9';
         });
@@ -993,7 +993,7 @@ class CommentPass : public SqlPass {
             if (title != titles_->end()) c.thread_title = title->second;
         }
 
-        const std::string parent(trim_space(field(kParent)));
+        const std::string parent(core::trim_ascii_space(field(kParent)));
         if (parent != "0") c.parent_external_id = parent;
         c.name = field(kAuthor);
         c.email = field(kEmail);
@@ -1014,7 +1014,7 @@ class CommentPass : public SqlPass {
 };
 
 std::string without_trailing_slashes(std::string_view site) {
-    site = trim_space(site);
+    site = core::trim_ascii_space(site);
     while (!site.empty() && site.back() == '/')
         site.remove_suffix(1);
     return std::string(site);

@@ -4,6 +4,7 @@
 
 #include "app/import/xml_stream.hpp"
 #include "app/labelled_csv.hpp"
+#include "core/text.hpp"
 #include "core/utf8_scan.hpp"
 
 namespace vokter::app {
@@ -59,9 +60,9 @@ class WxrPass : public XmlPass {
             } else if (wp && name == "wxr_version") {
                 seen_version_ = true;
             } else if (wp && name == "base_site_url") {
-                site_ = std::string(trim_space(text()));
+                site_ = std::string(core::trim_ascii_space(text()));
             } else if (!wp && name == "link") {
-                channel_link_ = std::string(trim_space(text()));
+                channel_link_ = std::string(core::trim_ascii_space(text()));
             }
             return;
         }
@@ -86,9 +87,9 @@ class WxrPass : public XmlPass {
 
     void comment_field(std::string_view name) {
         if (name == "comment_id")
-            comment_.external_id = std::string(trim_space(text()));
+            comment_.external_id = std::string(core::trim_ascii_space(text()));
         else if (name == "comment_parent") {
-            const std::string parent(trim_space(text()));
+            const std::string parent(core::trim_ascii_space(text()));
             comment_.parent_external_id = parent == "0" ? "" : parent;
         } else if (name == "comment_author")
             comment_.name = text();
@@ -103,9 +104,9 @@ class WxrPass : public XmlPass {
         else if (name == "comment_content")
             comment_.body = text();
         else if (name == "comment_approved")
-            approved_ = std::string(trim_space(text()));
+            approved_ = std::string(core::trim_ascii_space(text()));
         else if (name == "comment_type")
-            type_ = std::string(trim_space(text()));
+            type_ = std::string(core::trim_ascii_space(text()));
         else if (name == "comment_date_gmt")
             date_gmt_ = text();
         else if (name == "comment_date")
@@ -146,7 +147,7 @@ class WxrPass : public XmlPass {
                         "wp:comment_approved");
         }
         auto created = parse_iso8601(date_gmt_);
-        if (!created && trim_space(date_gmt_).substr(0, 4) == "0000")
+        if (!created && core::trim_ascii_space(date_gmt_).substr(0, 4) == "0000")
             created = parse_iso8601(date_);
         if (!created) {
             return fail("import_date",
@@ -168,7 +169,7 @@ class WxrPass : public XmlPass {
                         "link");
         }
         comment_.thread_uri = *thread;
-        comment_.thread_title = std::string(trim_space(item_title_));
+        comment_.thread_title = std::string(core::trim_ascii_space(item_title_));
         visit_(std::move(comment_));
     }
 

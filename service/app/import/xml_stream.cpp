@@ -10,12 +10,6 @@ std::string_view view(const xmlChar* text) {
 
 }  // namespace
 
-std::string_view trim_space(std::string_view s) {
-    const std::size_t first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 XmlStream::XmlStream(std::string path)
     : path_(std::move(path)),
       reader_(xmlReaderForFile(path_.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOBLANKS)) {

@@ -14,8 +14,6 @@
 
 namespace vokter::app {
 
-std::string_view trim_space(std::string_view s);  // without leading and trailing white space
-
 class XmlStream {
   public:
     explicit XmlStream(std::string path);

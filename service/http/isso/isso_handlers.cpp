@@ -15,6 +15,8 @@
 // notifications by e-mail, Gravatar and the Atom feed.
 
 #include <algorithm>
+#include <initializer_list>
+#include <utility>
 
 #include "core/text.hpp"
 #include "http/isso/isso_codecs.hpp"
@@ -45,6 +47,18 @@ nlohmann::json json_body(const std::string& body) {
     nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
     if (doc.is_discarded()) fail(400, "the body is not JSON");
     return doc;
+}
+
+// Isso's string fields of `doc` (null or absent: not given) into `fields` under Vokter's names.
+void copy_fields(const nlohmann::json& doc,
+                 std::initializer_list<std::pair<const char*, const char*>> names,
+                 FieldMap& fields) {
+    for (const auto& [isso, vokter] : names) {
+        const auto value = doc.find(isso);
+        if (value == doc.end() || value->is_null()) continue;
+        if (!value->is_string()) fail_fields({{isso, "must be a string or null"}});
+        fields[vokter] = value->get<std::string>();
+    }
 }
 
 std::int64_t path_id(const httplib::Request& req) {
@@ -160,16 +174,13 @@ void Server::Impl::handle_isso_new(const httplib::Request& req, httplib::Respons
     const nlohmann::json doc = json_body(read_body(req, reader, options.max_request_bytes));
     if (!doc.is_object()) fail(400, "the body must be a JSON object");
     FieldMap fields{{"thread", *uri}};
-    for (const auto& [isso, vokter] : {std::pair{"text", "body"},
-                                       {"author", "name"},
-                                       {"email", "email"},
-                                       {"website", "website"},
-                                       {"title", "title"}}) {
-        const auto value = doc.find(isso);
-        if (value == doc.end() || value->is_null()) continue;
-        if (!value->is_string()) fail_fields({{isso, "must be a string or null"}});
-        fields[vokter] = value->get<std::string>();
-    }
+    copy_fields(doc,
+                {{"text", "body"},
+                 {"author", "name"},
+                 {"email", "email"},
+                 {"website", "website"},
+                 {"title", "title"}},
+                fields);
     if (const auto parent = doc.find("parent"); parent != doc.end() && !parent->is_null()) {
         if (!parent->is_number_integer()) fail_fields({{"parent", "must be a comment id or null"}});
         fields["parent"] = std::to_string(parent->get<std::int64_t>());
@@ -235,13 +246,7 @@ void Server::Impl::handle_isso_edit(const httplib::Request& req, httplib::Respon
     const nlohmann::json doc = json_body(read_body(req, reader, options.max_request_bytes));
     if (!doc.is_object()) fail(400, "the body must be a JSON object");
     FieldMap fields{{"thread", "/"}};  // the stored thread is kept; validation needs a value
-    for (const auto& [isso, vokter] :
-         {std::pair{"text", "body"}, {"author", "name"}, {"website", "website"}}) {
-        const auto value = doc.find(isso);
-        if (value == doc.end() || value->is_null()) continue;
-        if (!value->is_string()) fail_fields({{isso, "must be a string or null"}});
-        fields[vokter] = value->get<std::string>();
-    }
+    copy_fields(doc, {{"text", "body"}, {"author", "name"}, {"website", "website"}}, fields);
     if (!fields.count("body")) fail_fields({{"text", "is required"}});
     const core::Submission edited = validate_submission(fields, options.limits);
     const std::int64_t now = now_ms();

@@ -371,7 +371,7 @@ bool update_comment(Connection& db, std::int64_t id, const core::Submission& edi
     db.prepare("DELETE FROM rule_hits WHERE comment_id = ?1").bind(1, id).run();
     insert_hits(db, id, verdict.hits);
     // The score last: setting it counts the new hits in the moderation counts (the trigger
-    // rule_counts_rescored of schema/0007_moderation_counts.sql).
+    // rule_counts_rescored of schema/sqlite/0007_moderation_counts.sql).
     db.prepare("UPDATE comments SET score = ?2 WHERE id = ?1")
         .bind(1, id)
         .bind(2, verdict.score)

@@ -36,6 +36,11 @@ class StoreError : public std::runtime_error {
     int code_;
 };
 
+// The SQL a connection speaks. Most of Vokter's statements are written once for both (numbered
+// `?N` placeholders, RETURNING, ON CONFLICT, CAST for a parameter whose type the statement does
+// not show); where the two differ, the statement is chosen by `Connection::dialect()`.
+enum class Dialect { sqlite, postgresql };
+
 enum class Durability {
     full,    // synchronous=FULL: a commit survives power loss
     normal,  // synchronous=NORMAL: a commit survives a crash of the process (kill -9)
@@ -106,6 +111,7 @@ class Connection {
     // Runs one or more SQL statements with no parameters (migrations, pragmas).
     void exec(std::string_view sql);
 
+    Dialect dialect() const { return Dialect::sqlite; }
     std::int64_t last_insert_id() const;
     int changes() const;
     sqlite3* handle() const { return db_; }

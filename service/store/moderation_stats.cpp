@@ -57,7 +57,7 @@ ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int to
     ModerationStats stats;
     for (const char* status : {kPending, kSpam, kApproved, kRejected, kDeleted})
         stats.by_status.emplace_back(status, 0);
-    // The counts kept (schema/0007_moderation_counts.sql: a few rows a day) and those of the
+    // The counts kept (schema/sqlite/0007_moderation_counts.sql: a few rows a day) and those of the
     // comments not yet counted (at most a second's worth while the store folds them).
     auto& counts = db.prepare(
         "SELECT status, sum(n) FROM (SELECT status, n FROM comment_counts UNION ALL "

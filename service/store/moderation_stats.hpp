@@ -49,7 +49,7 @@ struct ModerationStats {
 
 // Statistics as of `now_ms` over the last `days` UTC days (today included) and the `top_rules`
 // rules that hit most in that window, read in one snapshot: the counts kept in
-// schema/0007_moderation_counts.sql plus the comments not yet folded into them.
+// schema/sqlite/0007_moderation_counts.sql plus the comments not yet folded into them.
 ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days = 30,
                                  int top_rules = 20);
 

@@ -1,4 +1,4 @@
-// The moderation statistics kept in schema/0007_moderation_counts.sql (counts folded in arrears,
+// The moderation statistics kept in schema/sqlite/0007_moderation_counts.sql (counts folded in arrears,
 // kept right by triggers, plus the comments not yet folded) against the same figures computed
 // from every comment, hit and log entry, after random sequences of the store's own writes:
 // posts, decisions, edits scored again, deletions, and folds between them.

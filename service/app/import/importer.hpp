@@ -7,7 +7,7 @@
 // unknown status, a record without its thread) stops the import with the line and element before
 // anything is written. The second pass writes through the store's writer, one transaction per
 // batch, so a running `vokter serve` on the same database keeps answering meanwhile.
-// Idempotent: each imported record's source and id are kept (schema/0010_import_keys.sql), and a
+// Idempotent: each imported record's source and id are kept (schema/sqlite/0010_import_keys.sql), and a
 // record imported before is counted as such and left alone, so importing the same file twice, or
 // a later export of the same blog, adds only what is new.
 // Replies keep their parent when the parent is in the export or was imported before; a reply

@@ -1,7 +1,7 @@
 #pragma once
 // SQL for the learned classifier: the durable counts, the training outbox, and what each stored
 // comment has taught. Writers run inside Writer::run(); readers take Store::read(). See
-// schema/0006_classifier.sql for the tables and the learning loop.
+// schema/sqlite/0006_classifier.sql for the tables and the learning loop.
 
 #include <cstdint>
 #include <optional>

@@ -18,7 +18,7 @@ run: build
 	./$(RELEASE)/vokter serve
 
 test:
-	@scripts/install-deps.sh build bench
+	@scripts/install-deps.sh build bench postgresql
 	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug -DVOKTER_BUILD_BENCH=ON >/dev/null
 	@cmake --build $(DEBUG) -j$(JOBS)
 	cd $(DEBUG) && ctest --output-on-failure --timeout 600
@@ -66,7 +66,7 @@ asan: fuzz-build
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1800 -LE fuzz
 
 bench:
-	@scripts/install-deps.sh build bench
+	@scripts/install-deps.sh build bench postgresql
 	bench/run.sh
 
 format:

@@ -26,6 +26,7 @@
 #include "core/evaluate.hpp"
 #include "http/comment_service.hpp"
 #include "post_mix.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
 #include "store/store.hpp"
 
@@ -85,7 +86,7 @@ int main(int argc, char** argv) {
 
     double bare = 0;
     {
-        store::Connection db((folder / "bare.db").string(), store::Durability::full);
+        store::SqliteConnection db((folder / "bare.db").string(), store::Durability::full);
         db.exec(
             "CREATE TABLE rows (id INTEGER PRIMARY KEY, thread INTEGER NOT NULL, "
             "created INTEGER NOT NULL, body TEXT NOT NULL);"
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
             comment.edit_token_hash = std::string(32, '\x5a');
             mix.push_back(std::move(comment));
         }
-        store::Connection db(path, store::Durability::full);
+        store::SqliteConnection db(path, store::Durability::full);
         // The blog's 200 threads exist already, as the service finds them before writing.
         std::vector<std::int64_t> threads;
         for (int t = 0; t < 200; ++t)

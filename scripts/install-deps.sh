@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Vokter needs that are missing on this machine.
-# Usage: scripts/install-deps.sh [build|bench|browser|akismet|fuzz]...   (default: build)
+# Usage: scripts/install-deps.sh [build|bench|browser|akismet|fuzz|postgresql]...   (default: build)
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
        doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev libicu-dev libcld2-dev
-       libgoogle-perftools-dev libxml2-dev libcmark-dev)
+       libgoogle-perftools-dev libxml2-dev libcmark-dev libpq-dev)
 # What `make test` needs beyond the build: the benchmarks' tools, and nginx, the production
 # front that tests/app/nginx_front_test.cpp starts with deploy/nginx.conf.
 bench=(libbenchmark-dev wrk curl nginx time)
+# The PostgreSQL server the tests and benchmarks start a throwaway cluster of
+# (scripts/pg-cluster.sh); Vokter itself needs only libpq.
+postgresql=(postgresql)
 browser=(chromium nodejs npm)
 fuzz=(clang libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes of Debian's clang 14
 akismet=(nodejs)  # plus npm when nodejs does not bring it (NodeSource builds do)
@@ -20,8 +23,9 @@ for group in "${@:-build}"; do
         bench) wanted+=("${bench[@]}") ;;
         browser) wanted+=("${browser[@]}") ;;
         fuzz) wanted+=("${fuzz[@]}") ;;
+        postgresql) wanted+=("${postgresql[@]}") ;;
         akismet) wanted+=("${akismet[@]}"); command -v npm >/dev/null || wanted+=(npm) ;;
-        *) echo "install-deps: unknown group '$group' (build, bench, browser, akismet, fuzz)" >&2; exit 2 ;;
+        *) echo "install-deps: unknown group '$group' (build, bench, browser, akismet, fuzz, postgresql)" >&2; exit 2 ;;
     esac
 done
 

@@ -4,13 +4,14 @@
 # fsync on. Prints the libpq connection string of its `postgres` database on standard output.
 # Usage: scripts/pg-cluster.sh start DIR    (DIR is made; an existing cluster there is reused)
 #        scripts/pg-cluster.sh stop DIR     (stops it and removes DIR)
+#        scripts/pg-cluster.sh halt DIR     (stops the server, keeping its data: start again)
 #        scripts/pg-cluster.sh conninfo DIR
 set -euo pipefail
 
 command="${1:-}"
 dir="${2:-}"
 if [ -z "$command" ] || [ -z "$dir" ]; then
-    echo "usage: $0 start|stop|conninfo DIR" >&2
+    echo "usage: $0 start|stop|halt|conninfo DIR" >&2
     exit 2
 fi
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
@@ -56,11 +57,14 @@ case "$command" in
         fi
         rm -rf "$dir"
         ;;
+    halt)
+        "${as_owner[@]}" "$bin/pg_ctl" --pgdata="$dir/data" --mode=fast --wait stop >/dev/null
+        ;;
     conninfo)
         conninfo
         ;;
     *)
-        echo "usage: $0 start|stop|conninfo DIR" >&2
+        echo "usage: $0 start|stop|halt|conninfo DIR" >&2
         exit 2
         ;;
 esac

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/toml_limits.hpp"
+#include "store/database.hpp"
 
 namespace vokter::app {
 
@@ -88,11 +89,13 @@ const std::vector<ConfigOption>& config_options() {
         {"listen", "address and port to listen on (HOST:PORT)",
          [](Config& c, const std::string& t) { return parse_listen(t, c.listen); },
          [](const Config& c) { return c.listen; }},
-        {"db", "path of the SQLite database file (created if missing)",
+        {"db",
+         "the database: a SQLite file (created if missing), or a PostgreSQL connection string "
+         "(postgresql://user@host/dbname)",
          [](Config& c, const std::string& t) {
              return t.empty() ? std::string("must not be empty") : (c.db = t, "");
          },
-         [](const Config& c) { return c.db; }},
+         [](const Config& c) { return store::printable_location(c.db); }},
         {"rules", "path of the rule file; empty for the rules embedded in the binary",
          [](Config& c, const std::string& t) { return c.rules = t, std::string(); },
          [](const Config& c) { return c.rules.empty() ? std::string("(embedded)") : c.rules; }},

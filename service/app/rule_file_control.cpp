@@ -46,7 +46,8 @@ std::vector<Error> errors_of(const std::string& text) {
 
 }  // namespace
 
-http::RulesControl rule_file_control(RuleFile& file, core::ActiveRuleset& active) {
+http::RulesControl rule_file_control(RuleFile& file, core::ActiveRuleset& active,
+                                     std::function<void()> changed) {
     auto changing = std::make_shared<std::mutex>();  // one replace or reload at a time
     http::RulesControl control;
     control.path = [&file] { return file.path(); };
@@ -59,19 +60,21 @@ http::RulesControl rule_file_control(RuleFile& file, core::ActiveRuleset& active
         return text.str();
     };
     control.check = [&file](const std::string& text) { return check_text(file.path(), text); };
-    control.replace = [&file, &active,
-                       changing](const std::string& text) -> Result<core::RulesetPtr> {
+    control.replace = [&file, &active, changing,
+                       changed](const std::string& text) -> Result<core::RulesetPtr> {
         std::lock_guard lock(*changing);
         auto checked = check_text(file.path(), text);
         if (!checked) return checked;
         replace_file_atomically(file.path(), text, file.path() + ".bak");
         // Read back through RuleFile so its status (version, loaded-at) follows the file.
         if (!file.reload(active, http::now_ms())) return errors_of(file.status().last_error);
+        if (changed) changed();
         return active.current();
     };
-    control.reload = [&file, &active, changing]() -> Result<core::RulesetPtr> {
+    control.reload = [&file, &active, changing, changed]() -> Result<core::RulesetPtr> {
         std::lock_guard lock(*changing);
         if (!file.reload(active, http::now_ms())) return errors_of(file.status().last_error);
+        if (changed) changed();
         return active.current();
     };
     return control;

@@ -16,6 +16,7 @@
 
 #include "app/rule_file.hpp"
 #include "app/rule_file_control.hpp"
+#include "app/shared_rules.hpp"
 #include "app/version.hpp"
 #include "http/crypto.hpp"
 #include "http/log.hpp"
@@ -96,29 +97,35 @@ int serve(const Config& config) {
     http::log_line("vokter " + std::string(version()) + " starting: " + describe(config));
     make_room_for_connections(config);
     std::unique_ptr<store::Store> store;
+    const std::string db_name = store::printable_location(config.db);  // no password in logs
     try {
         store::StoreOptions options = store_options(config);
         options.verify_on_open = true;  // read-only and damaged files are refused here
         store = std::make_unique<store::Store>(options);
     } catch (const store::SchemaTooNew& e) {
-        std::cerr << "vokter: " << config.db << ": " << e.what() << "\n";
+        std::cerr << "vokter: " << db_name << ": " << e.what() << "\n";
         return 3;
     } catch (const store::StoreError& e) {
+        if (store::is_postgresql_location(config.db) && e.is_unavailable()) {
+            std::cerr << "vokter: cannot reach the PostgreSQL database " << db_name << ": "
+                      << e.what() << "\n";
+            return 6;
+        }
         if (e.is_damaged()) {
-            std::cerr << "vokter: refusing the damaged database " << config.db << ": " << e.what()
+            std::cerr << "vokter: refusing the damaged database " << db_name << ": " << e.what()
                       << "\nRestore a backup (vokter backup makes one); the sqlite3 shell's "
                          ".recover may save what is left on a copy.\n";
             return 4;
         }
         if (e.is_read_only()) {
-            std::cerr << "vokter: refusing the read-only database " << config.db << ": " << e.what()
+            std::cerr << "vokter: refusing the read-only database " << db_name << ": " << e.what()
                       << "\n";
             return 5;
         }
-        std::cerr << "vokter: cannot use the database " << config.db << ": " << e.what() << "\n";
+        std::cerr << "vokter: cannot use the database " << db_name << ": " << e.what() << "\n";
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "vokter: cannot use the database " << config.db << ": " << e.what() << "\n";
+        std::cerr << "vokter: cannot use the database " << db_name << ": " << e.what() << "\n";
         return 1;
     }
     for (const std::string& note : store->open_notes())
@@ -133,18 +140,32 @@ int serve(const Config& config) {
         return 1;
     }
     http::log_line("rules " + rule_file.status().version + " in force");
+    SharedRules shared_rules(*store, rule_file, rules);  // replicas on PostgreSQL
+    try {
+        if (std::string joined = shared_rules.join(); !joined.empty()) http::log_line(joined);
+    } catch (const store::StoreError& e) {
+        std::cerr << "vokter: cannot read the rules of the database " << db_name << ": "
+                  << e.what() << "\n";
+        return 1;
+    }
+    store->on_announcement([&shared_rules](const std::string&) { shared_rules.follow(); });
+    struct Unsubscribe {  // before shared_rules goes: the listener's thread may be in follow()
+        store::Store& store;
+        ~Unsubscribe() { store.on_announcement({}); }
+    } unsubscribe{*store};
 
     std::string form_key;
     try {
         form_key = form_token_key(*store);  // the first start writes it
     } catch (const store::StoreError& e) {
-        std::cerr << "vokter: cannot write to the database " << config.db << ": " << e.what()
+        std::cerr << "vokter: cannot write to the database " << db_name << ": " << e.what()
                   << "\n";
         return 1;
     }
     http::Server server(
         server_options(config), *store, rules, std::move(form_key),
-        [&rule_file] { return rule_file.status(); }, rule_file_control(rule_file, rules));
+        [&rule_file] { return rule_file.status(); },
+        rule_file_control(rule_file, rules, [&shared_rules] { shared_rules.publish(); }));
     const int port = server.bind();
     if (port < 0) {
         std::cerr << "vokter: cannot listen on " << config.listen << "\n";
@@ -165,6 +186,7 @@ int serve(const Config& config) {
             if (signal == SIGHUP) {
                 if (rule_file.reload(rules, http::now_ms())) {
                     http::log_line("SIGHUP: rules " + rule_file.status().version + " in force");
+                    shared_rules.publish();
                 } else {
                     http::log_line("SIGHUP: rule file refused, the old rules stay in force:\n" +
                                    rule_file.status().last_error);

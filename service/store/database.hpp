@@ -1,7 +1,9 @@
 #pragma once
-// RAII wrappers over SQLite: a Connection owns a sqlite3 handle and caches its prepared
-// statements; a Statement binds parameters (never formats SQL); a Transaction rolls back in its
-// destructor unless commit() was called. Errors throw StoreError: the store is an edge layer.
+// The store's view of a database, the same for both backends: a Connection caches its prepared
+// statements; a Statement binds parameters (never formats SQL) and steps through rows; a
+// Transaction rolls back in its destructor unless commit() was called. Errors throw StoreError:
+// the store is an edge layer. The backends live in store/sqlite/ (a file, the default) and
+// store/postgresql/ (a server, through libpq); open_connection() picks one by the location.
 
 #include <cstdint>
 #include <memory>
@@ -9,22 +11,23 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace vokter::store {
 
 class StoreError : public std::runtime_error {
   public:
-    StoreError(const std::string& message, int code) : std::runtime_error(message), code_(code) {}
-    int code() const { return code_; }                           // SQLite's extended result code
+    // `code`: SQLite's extended result code; PostgreSQL's errors carry the nearest SQLite code
+    // (a lost server connection SQLITE_CANTOPEN, a serialization failure SQLITE_BUSY, …) so that
+    // one set of questions below serves both, and `reason` the few words for people when the
+    // SQLite code's own would not fit ("the database server cannot be reached").
+    StoreError(const std::string& message, int code, std::string reason = {})
+        : std::runtime_error(message), code_(code), reason_(std::move(reason)) {}
+    int code() const { return code_; }
     bool is_constraint() const { return (code_ & 0xFF) == 19; }  // SQLITE_CONSTRAINT
 
     // A fault of the storage, not of the request or of the code: the disk is full, the database
-    // is locked (past the busy timeout) or read-only, an I/O error, a damaged file. Retrying
-    // later may succeed; the HTTP layer answers 503.
+    // is locked (past the busy timeout) or read-only, an I/O error, a damaged file, a database
+    // server that cannot be reached. Retrying later may succeed; the HTTP layer answers 503.
     bool is_unavailable() const;
     bool is_busy() const;       // SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock
     bool is_read_only() const;  // SQLITE_READONLY: the file (or its folder) cannot be written
@@ -34,6 +37,7 @@ class StoreError : public std::runtime_error {
 
   private:
     int code_;
+    std::string reason_;
 };
 
 // The SQL a connection speaks. Most of Vokter's statements are written once for both (numbered
@@ -42,98 +46,100 @@ class StoreError : public std::runtime_error {
 enum class Dialect { sqlite, postgresql };
 
 enum class Durability {
-    full,    // synchronous=FULL: a commit survives power loss
-    normal,  // synchronous=NORMAL: a commit survives a crash of the process (kill -9)
+    full,    // SQLite synchronous=FULL: a commit survives power loss (PostgreSQL: always)
+    normal,  // SQLite synchronous=NORMAL: a commit survives a crash of the process (kill -9)
 };
 
 class Statement {
   public:
-    Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-    ~Statement();  // finalizes
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
+    virtual ~Statement() = default;
 
-    // Binding: index is 1-based, as in SQLite. Text and blobs are copied by SQLite.
-    Statement& bind(int index, std::int64_t value);
-    Statement& bind(int index, int value) { return bind(index, std::int64_t{value}); }
-    Statement& bind(int index, double value);
-    Statement& bind(int index, std::string_view text);
-    Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-    Statement& bind(int index, const std::string& text) {
-        return bind(index, std::string_view(text));
-    }
-    Statement& bind_blob(int index, std::string_view bytes);
-    Statement& bind_null(int index);
+    // Binding: index is 1-based, as in SQLite. Text and blobs are copied.
+    Statement& bind(int index, std::int64_t value) { return bind_int64(index, value); }
+    Statement& bind(int index, int value) { return bind_int64(index, std::int64_t{value}); }
+    Statement& bind(int index, double value) { return bind_real(index, value); }
+    Statement& bind(int index, std::string_view text) { return bind_text(index, text); }
+    Statement& bind(int index, const char* text) { return bind_text(index, text); }
+    Statement& bind(int index, const std::string& text) { return bind_text(index, text); }
+    virtual Statement& bind_blob(int index, std::string_view bytes) = 0;
+    virtual Statement& bind_null(int index) = 0;
     template <class T>
     Statement& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bind_null(index);
     }
 
     // Advances to the next row: true while there is one, false when done. Throws on error.
-    bool step();
+    virtual bool step() = 0;
     // Runs a statement that returns no rows.
     void run() {
         while (step()) {
         }
     }
 
-    std::int64_t int64(int column) const;
-    double real(int column) const;
-    std::string text(int column) const;
-    std::string_view text_view(int column) const;  // valid until the next step()
-    bool is_null(int column) const;
+    // Columns are 0-based. A NULL reads as 0 or empty; a boolean (PostgreSQL) as 1 or 0.
+    virtual std::int64_t int64(int column) const = 0;
+    virtual double real(int column) const = 0;
+    std::string text(int column) const { return std::string(text_view(column)); }
+    virtual std::string_view text_view(int column) const = 0;  // valid until the next step()
+    virtual bool is_null(int column) const = 0;
 
     // Resets for reuse and clears bindings; the cache calls it when the statement is handed out.
-    void reset();
+    virtual void reset() = 0;
 
-  private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_;
+  protected:
+    virtual Statement& bind_int64(int index, std::int64_t value) = 0;
+    virtual Statement& bind_real(int index, double value) = 0;
+    virtual Statement& bind_text(int index, std::string_view text) = 0;
 };
 
 class Connection {
   public:
-    // Opens (creating if missing) the database at `path` (":memory:" works) with WAL, foreign
-    // keys on and a busy timeout. Throws StoreError when the file cannot be opened.
-    Connection(const std::string& path, Durability durability, bool read_only = false);
-    ~Connection();
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
+    virtual ~Connection() = default;
+
+    virtual Dialect dialect() const = 0;
 
     // A prepared statement for `sql`, compiled once per connection and reused: `sql` must be a
     // string with static storage (its address keys the cache). Reset and unbound when returned.
-    Statement& prepare(const char* sql);
+    virtual Statement& prepare(const char* sql) = 0;
 
     // Resets every cached statement, ending the read transaction a half-stepped SELECT keeps
     // open (which would pin an old snapshot). Called when a connection goes back to its pool.
-    void reset_statements();
+    virtual void reset_statements() = 0;
 
-    // Runs one or more SQL statements with no parameters (migrations, pragmas).
-    void exec(std::string_view sql);
+    // Runs one or more SQL statements with no parameters (migrations, settings).
+    virtual void exec(std::string_view sql) = 0;
 
-    Dialect dialect() const { return Dialect::sqlite; }
-    std::int64_t last_insert_id() const;
-    int changes() const;
-    sqlite3* handle() const { return db_; }
+    // Rows changed by the last INSERT, UPDATE or DELETE.
+    virtual int changes() const = 0;
+    // SQLite's rowid of the last INSERT; PostgreSQL has none (throws): use RETURNING.
+    virtual std::int64_t last_insert_id() const = 0;
 
-    // How long a statement waits for another connection's lock before failing with SQLITE_BUSY
-    // (5 s when opened).
-    void set_busy_timeout(int ms);
-    // True inside BEGIN … COMMIT. After some errors (a full disk, I/O) SQLite rolls the whole
-    // transaction back by itself: then this turns false.
-    bool in_transaction() const;
-    // True when SQLite could open the file only for reading (permissions, a read-only mount).
-    bool is_read_only() const;
-    // Memory held by this connection's page cache (bounded by PRAGMA cache_size). Not
-    // thread-safe: call from the thread that holds the connection.
-    std::size_t page_cache_bytes() const;
-
-  private:
-    sqlite3* db_ = nullptr;
-    std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
+    // How long a statement waits for another connection's lock before failing (SQLITE_BUSY;
+    // PostgreSQL's lock_timeout). 5 s when opened.
+    virtual void set_busy_timeout(int ms) = 0;
+    // True inside BEGIN … COMMIT. After some errors (SQLite: a full disk, I/O; PostgreSQL: a
+    // lost connection) the whole transaction is gone: then this turns false.
+    virtual bool in_transaction() const = 0;
+    // True when the database can only be read (SQLite: permissions, a read-only mount).
+    virtual bool is_read_only() const { return false; }
+    // Memory held by this connection's page cache (SQLite's, bounded by PRAGMA cache_size; 0
+    // for a server's). Not thread-safe: call from the thread that holds the connection.
+    virtual std::size_t page_cache_bytes() const { return 0; }
 };
 
-// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded.
+// True when `location` names a PostgreSQL database: a postgresql:// or postgres:// URI, or a
+// libpq key=value string ("host=/run/postgresql dbname=vokter"). Anything else is a file path.
+bool is_postgresql_location(std::string_view location);
+
+// A connection to the database at `location` (a SQLite file, created if missing; ":memory:"
+// works; or a PostgreSQL database). Throws StoreError when it cannot be opened or reached.
+std::unique_ptr<Connection> open_connection(const std::string& location, Durability durability);
+
+// `location` as it may be shown or logged: a PostgreSQL connection string without its password.
+std::string printable_location(const std::string& location);
+
+// BEGIN (SQLite: BEGIN IMMEDIATE) on construction; ROLLBACK on destruction unless commit()
+// succeeded.
 class Transaction {
   public:
     explicit Transaction(Connection& db);

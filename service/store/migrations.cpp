@@ -38,9 +38,9 @@ std::vector<EmbeddedFile> migrations_of(Dialect dialect) {
 // PostgreSQL keeps the version in a one-row table (SQLite in PRAGMA user_version). Replicas
 // starting together take this transaction-scoped advisory lock first, so one of them migrates
 // and the others then find the schema current. The key is arbitrary but fixed ("vokter" in
-// ASCII).
+// ASCII, as a decimal: PostgreSQL 15 reads no hexadecimal literals).
 constexpr const char* kPgPrepare =
-    "SELECT pg_advisory_xact_lock(0x766f6b746572);"
+    "SELECT pg_advisory_xact_lock(130220916237682);"
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
     "INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version)";
 

@@ -12,6 +12,8 @@
 
 #include "store/migrations.hpp"
 #include "store/moderation_stats.hpp"
+#include "store/postgresql/pg_listener.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 
 namespace vokter::store {
 
@@ -20,7 +22,7 @@ namespace {
 // What to log about the file before SQLite opens it: a 0-byte file becomes a new database.
 std::vector<std::string> notes_before_open(const std::string& path) {
     std::error_code error;
-    if (path.empty() || path == ":memory:" || !std::filesystem::is_regular_file(path, error) ||
+    if (is_postgresql_location(path) || path.empty() || path == ":memory:" || !std::filesystem::is_regular_file(path, error) ||
         std::filesystem::file_size(path, error) != 0 || error) {
         return {};
     }
@@ -36,7 +38,9 @@ std::unique_ptr<Writer> open_writer(const StoreOptions& options) {
     try {
         return std::make_unique<Writer>(options.path, options.durability);
     } catch (const StoreError& e) {
-        if (!options.verify_on_open || (e.code() & 0xFF) != SQLITE_CANTOPEN) throw;
+        if (!options.verify_on_open || is_postgresql_location(options.path) ||
+            (e.code() & 0xFF) != SQLITE_CANTOPEN)
+            throw;
         const std::filesystem::path path(options.path);
         const std::filesystem::path folder =
             path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
@@ -55,7 +59,7 @@ std::unique_ptr<Writer> open_writer(const StoreOptions& options) {
 // PRAGMA quick_check (page structure, not index contents) for at most `budget_ms`: SQLite's
 // progress handler interrupts it then. Returns the problems found (empty when none) and
 // whether it finished.
-std::pair<std::vector<std::string>, bool> quick_check(Connection& db, int budget_ms) {
+std::pair<std::vector<std::string>, bool> quick_check(SqliteConnection& db, int budget_ms) {
     using Clock = std::chrono::steady_clock;
     Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(budget_ms);
     sqlite3_progress_handler(
@@ -99,7 +103,9 @@ Store::Store(StoreOptions options)
       writer_(open_writer(options_)) {
     writer_->run_exclusive([this](Connection& db) {
         db.set_busy_timeout(options_.busy_timeout_ms);
-        if (options_.verify_on_open) open_checks(db);
+        if (options_.verify_on_open && db.dialect() == Dialect::sqlite) {
+            open_checks(static_cast<SqliteConnection&>(db));
+        }
         migrate(db);
     });
     if (options_.classifier) {
@@ -107,6 +113,42 @@ Store::Store(StoreOptions options)
             std::make_unique<Trainer>(options_.path, options_.durability, *writer_, classifier_);
     }
     if (options_.fold_counts_ms > 0) folder_ = std::thread([this] { fold_loop(); });
+    if (is_postgresql_location(options_.path)) {
+        const std::string own = writer_->notify_id();
+        listener_ = std::make_unique<PgListener>(
+            options_.path, Writer::kNotifyChannel,
+            [this, own](const std::string& payload) {
+                // "KIND ID": a replica's own notifications come back to it too.
+                const auto space = payload.find(' ');
+                if (space == std::string::npos || payload.substr(space + 1) == own) return;
+                const std::string kind = payload.substr(0, space);
+                if (kind == "data") {
+                    foreign_changes_.fetch_add(1, std::memory_order_acq_rel);
+                    return;
+                }
+                std::lock_guard lock(announcement_mutex_);
+                if (on_announcement_) on_announcement_(kind);
+            },
+            [this] {
+                foreign_changes_.fetch_add(1, std::memory_order_acq_rel);
+                std::lock_guard lock(announcement_mutex_);
+                if (on_announcement_) on_announcement_("gap");
+            });
+    }
+}
+
+void Store::on_announcement(std::function<void(const std::string& kind)> callback) {
+    std::lock_guard lock(announcement_mutex_);
+    on_announcement_ = std::move(callback);
+}
+
+void Store::announce(const std::string& kind) {
+    if (!listener_) return;
+    auto db = read();
+    db->prepare("SELECT pg_notify('vokter', CAST(?1 AS TEXT) || ' ' || CAST(?2 AS TEXT))")
+        .bind(1, kind)
+        .bind(2, writer_->notify_id())
+        .run();
 }
 
 bool Store::fold_stopping_requested() {
@@ -141,7 +183,7 @@ void Store::fold_loop() {
     }
 }
 
-void Store::open_checks(Connection& db) {
+void Store::open_checks(SqliteConnection& db) {
     if (db.is_read_only()) {
         throw StoreError("the database file " + options_.path +
                              " can only be read (its permissions, owner or file system); every "
@@ -169,6 +211,7 @@ void Store::open_checks(Connection& db) {
 }
 
 Store::~Store() {
+    listener_.reset();
     if (folder_.joinable()) {
         {
             std::lock_guard lock(fold_mutex_);
@@ -240,7 +283,7 @@ Store::Lease Store::read() {
         ++open_readers_;
     }
     try {
-        auto db = std::make_unique<Connection>(options_.path, options_.durability);
+        auto db = open_connection(options_.path, options_.durability);
         db->set_busy_timeout(options_.busy_timeout_ms);
         return Lease(*this, std::move(db));
     } catch (...) {

@@ -1,10 +1,12 @@
 #pragma once
-// The store: one SQLite file, one Writer (all changes, group-committed) and a pool of read
-// connections (WAL lets readers run while the writer commits). Opening it applies migrations.
+// The store: one database (a SQLite file, or a PostgreSQL database), one Writer (all changes,
+// group-committed) and a bounded pool of read connections (SQLite's WAL lets readers run while
+// the writer commits; PostgreSQL's MVCC the same). Opening it applies migrations.
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,7 +20,12 @@
 
 namespace vokter::store {
 
+class PgListener;
+class SqliteConnection;
+
 struct StoreOptions {
+    // The database: a SQLite file (created if missing), or a PostgreSQL connection string
+    // (is_postgresql_location: postgresql://… or libpq's key=value form).
     std::string path = "vokter.db";
     Durability durability = Durability::full;
     // Read connections kept open at most; a reader waits when all are lent out. Few warm
@@ -97,8 +104,28 @@ class Store {
     // counted). Thread-safe.
     std::size_t reader_page_cache_bytes();
 
+    // True on PostgreSQL, where other replicas may share the database: limits and the rules
+    // then live in it (store/shared_limits.hpp, app/rule_file.hpp).
+    bool shared() const { return listener_ != nullptr; }
+
+    // What a public answer was read at: the writer's commits plus the changes other replicas
+    // announced (PostgreSQL's notifications, a few milliseconds after their commits). Read it
+    // before reading the database to label what you read: while it stays the same, nothing
+    // committed since. Thread-safe.
+    std::uint64_t generation() const {
+        return writer_->commits() + foreign_changes_.load(std::memory_order_acquire);
+    }
+
+    // PostgreSQL: `callback(kind)` runs on the listener's thread whenever another replica
+    // announces `kind` (announce()), and with kind "gap" after the listener lost its session
+    // for a while (anything may have changed). One callback; set it before relying on it.
+    void on_announcement(std::function<void(const std::string& kind)> callback);
+    // PostgreSQL: tells every other replica `kind` ("rules"); a no-op on SQLite. Throws
+    // StoreError when the database cannot be reached.
+    void announce(const std::string& kind);
+
   private:
-    void open_checks(Connection& db);  // verify_on_open, on the writer thread
+    void open_checks(SqliteConnection& db);  // verify_on_open (SQLite), on the writer thread
     void fold_loop();                  // the counts folder's thread
     bool fold_stopping_requested();
 
@@ -119,6 +146,10 @@ class Store {
     std::condition_variable fold_wake_;
     bool fold_stopping_ = false;  // guarded by fold_mutex_
     std::thread folder_;          // joined before the writer it uses goes
+    std::atomic<std::uint64_t> foreign_changes_{0};
+    std::mutex announcement_mutex_;
+    std::function<void(const std::string&)> on_announcement_;  // guarded by announcement_mutex_
+    std::unique_ptr<PgListener> listener_;  // PostgreSQL only; stopped first
 };
 
 }  // namespace vokter::store

@@ -7,7 +7,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cstdio>
 #include <filesystem>
+#include <random>
+
+#include "store/sqlite/sqlite_connection.hpp"
 
 namespace vokter::store {
 
@@ -20,9 +24,23 @@ std::uint64_t micros(Clock::duration d) {
         std::chrono::duration_cast<std::chrono::microseconds>(d).count());
 }
 
+// 64 random bits in hex: tells this writer's notifications from other replicas'.
+std::string random_id() {
+    std::random_device random;
+    const std::uint64_t bits = (std::uint64_t{random()} << 32) | random();
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(bits));
+    return text;
+}
+
+sqlite3* sqlite_handle(Connection& db) {
+    return static_cast<SqliteConnection&>(db).handle();
+}
+
 // The WAL's name as SQLite has it: the database's full path (symbolic links resolved) + "-wal".
 std::string wal_name(Connection& db, const std::string& path) {
-    const char* name = sqlite3_db_filename(db.handle(), "main");
+    if (db.dialect() != Dialect::sqlite) return {};
+    const char* name = sqlite3_db_filename(sqlite_handle(db), "main");
     return name && *name ? std::string(sqlite3_filename_wal(name)) : path + "-wal";
 }
 
@@ -31,14 +49,19 @@ std::string wal_name(Connection& db, const std::string& path) {
 Writer::Writer(const std::string& path, Durability durability, std::size_t max_batch,
                CheckpointPolicy checkpoints)
     : path_(path),
-      sync_apart_(durability == Durability::full && path != ":memory:" && !path.empty()),
+      sqlite_(!is_postgresql_location(path)),
+      sync_apart_(sqlite_ && durability == Durability::full && path != ":memory:" &&
+                  !path.empty()),
       // Commits only write the WAL; the syncer's fdatasync makes them durable (sync_apart_).
-      db_(path, sync_apart_ ? Durability::normal : durability),
-      wal_path_(wal_name(db_, path)),
+      db_(open_connection(path, sync_apart_ ? Durability::normal : durability)),
+      notify_id_(sqlite_ ? std::string() : random_id()),
+      wal_path_(wal_name(*db_, path)),
       max_batch_(max_batch),
       checkpoints_(checkpoints),
-      checkpointer_([this, path, durability] { checkpoint_loop(path, durability); }),
       thread_([this] { loop(); }) {
+    if (sqlite_) {
+        checkpointer_ = std::thread([this, path, durability] { checkpoint_loop(path, durability); });
+    }
     if (sync_apart_) syncer_ = std::thread([this] { sync_loop(); });
 }
 
@@ -63,7 +86,7 @@ Writer::~Writer() {
         checkpoint_stopping_ = true;
     }
     checkpoint_wake_.notify_one();
-    checkpointer_.join();
+    if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 int Writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
@@ -88,7 +111,7 @@ int Writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) 
 
 void Writer::checkpoint_loop(const std::string& path, Durability durability) {
     pthread_setname_np(pthread_self(), "vokter-ckpt");
-    std::unique_ptr<Connection> db;
+    std::unique_ptr<SqliteConnection> db;
     for (;;) {
         {
             std::unique_lock lock(checkpoint_mutex_);
@@ -97,7 +120,7 @@ void Writer::checkpoint_loop(const std::string& path, Durability durability) {
             checkpoint_due_ = false;
         }
         try {
-            if (!db) db = std::make_unique<Connection>(path, durability);
+            if (!db) db = std::make_unique<SqliteConnection>(path, durability);
             // PASSIVE: copies what it can without waiting for readers or blocking the writer.
             sqlite3_wal_checkpoint_v2(db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                       nullptr);
@@ -124,11 +147,13 @@ void Writer::run_exclusive(const std::function<void(Connection&)>& job) {
 
 void Writer::loop() {
     pthread_setname_np(pthread_self(), "vokter-writer");
-    // Replaces SQLite's automatic checkpoint, which would run inside the writer's commits.
-    sqlite3_wal_hook(db_.handle(), &Writer::on_wal_commit, this);
-    // The writer touches every index of every insert: give it a larger page cache (8 MiB) than
-    // the readers' default, so a batch rarely reads a page back from the file.
-    db_.exec("PRAGMA cache_size = -8192");
+    if (sqlite_) {
+        // Replaces SQLite's automatic checkpoint, which would run inside the writer's commits.
+        sqlite3_wal_hook(sqlite_handle(*db_), &Writer::on_wal_commit, this);
+        // The writer touches every index of every insert: give it a larger page cache (8 MiB)
+        // than the readers' default, so a batch rarely reads a page back from the file.
+        db_->exec("PRAGMA cache_size = -8192");
+    }
     for (;;) {
         std::deque<Pending> batch;
         {
@@ -157,20 +182,26 @@ void Writer::loop() {
         timings_.commit_us.fetch_add(committing, std::memory_order_relaxed);
         timings_.statements_us.fetch_add(micros(Clock::now() - started) - committing,
                                          std::memory_order_relaxed);
-        page_cache_bytes_.store(db_.page_cache_bytes(), std::memory_order_relaxed);
+        page_cache_bytes_.store(db_->page_cache_bytes(), std::memory_order_relaxed);
         if (inline_checkpoint_due_) {
             // Between transactions, after the batch that filled the WAL has been answered (or
             // handed to the syncer, which answers it after its own fsync, not after this):
             // complete the checkpoint, so that the next transaction starts the WAL afresh.
             inline_checkpoint_due_ = false;
             const auto checkpoint = Clock::now();
-            sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                      nullptr);
+            sqlite3_wal_checkpoint_v2(sqlite_handle(*db_), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                      nullptr, nullptr);
             timings_.checkpoint_us.fetch_add(micros(Clock::now() - checkpoint),
                                              std::memory_order_relaxed);
         }
         timings_.busy_us.fetch_add(micros(Clock::now() - started), std::memory_order_relaxed);
     }
+}
+
+void Writer::notify_commits() {
+    db_->prepare("SELECT pg_notify('vokter', 'data ' || CAST(?1 AS TEXT))")
+        .bind(1, notify_id_)
+        .run();
 }
 
 WriterTimings Writer::timings() const {
@@ -216,7 +247,8 @@ void Writer::note_fault(std::string reason) {
 std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     if (batch.front().exclusive) {
         try {
-            batch.front().job(db_);
+            batch.front().job(*db_);
+            if (!notify_id_.empty()) notify_commits();  // what the job committed itself
             if (sync_apart_) {
                 if (std::string failed = sync_wal(); !failed.empty())
                     throw StoreError(failed, SQLITE_IOERR_FSYNC);
@@ -229,6 +261,7 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     }
     std::uint64_t committing = 0;
     const auto commit = [&](Transaction& tx) {
+        if (!notify_id_.empty()) notify_commits();  // delivered when the COMMIT succeeds
         const auto started = Clock::now();
         tx.commit();
         committing += micros(Clock::now() - started);
@@ -242,15 +275,15 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
         // (A batch of one needs no second run: its job's failure is the batch's.)
         std::optional<std::size_t> failed;
         {
-            Transaction tx(db_);
+            Transaction tx(*db_);
             for (std::size_t i = 0; i < batch.size() && !failed; ++i) {
                 try {
-                    batch[i].job(db_);
-                    db_.reset_statements();
+                    batch[i].job(*db_);
+                    db_->reset_statements();
                 } catch (...) {
                     failures[i] = std::current_exception();
                     failed = i;
-                    db_.reset_statements();
+                    db_->reset_statements();
                 }
             }
             if (!failed) {
@@ -259,19 +292,19 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
             }
         }
         if (failed && batch.size() > 1) {
-            Transaction tx(db_);
+            Transaction tx(*db_);
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 try {
-                    Savepoint savepoint(db_);
-                    batch[i].job(db_);
-                    db_.reset_statements();
+                    Savepoint savepoint(*db_);
+                    batch[i].job(*db_);
+                    db_->reset_statements();
                     savepoint.release();
                     failures[i] = nullptr;
                 } catch (...) {
                     failures[i] = std::current_exception();
                     // A full disk or an I/O error can make SQLite roll back the whole
                     // transaction, the jobs before this one included: fail them all.
-                    if (!db_.in_transaction()) throw;
+                    if (!db_->in_transaction()) throw;
                 }
             }
             commit(tx);

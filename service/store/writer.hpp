@@ -32,6 +32,7 @@
 #include <exception>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -40,6 +41,8 @@
 #include <vector>
 
 #include "store/database.hpp"
+
+struct sqlite3;
 
 namespace vokter::store {
 
@@ -67,8 +70,11 @@ struct CheckpointPolicy {
 
 class Writer {
   public:
-    // Opens the write connection to `path`. `max_batch` caps how many jobs share a transaction.
-    Writer(const std::string& path, Durability durability, std::size_t max_batch = 128,
+    // Opens the write connection to `location` (open_connection). `max_batch` caps how many jobs
+    // share a transaction. On PostgreSQL there is no WAL of Vokter's to sync or checkpoint: the
+    // server makes each COMMIT durable before it answers, and the syncer and the checkpointer
+    // do not run.
+    Writer(const std::string& location, Durability durability, std::size_t max_batch = 128,
            CheckpointPolicy checkpoints = {});
     // Finishes every job already queued, then stops the thread and closes the connection.
     ~Writer();
@@ -104,6 +110,12 @@ class Writer {
 
     WriterTimings timings() const;  // thread-safe
 
+    // PostgreSQL: every batch's transaction also sends the notification "data ID" on the
+    // channel `vokter` (kNotifyChannel), ID being this writer's random id: other replicas on the
+    // database learn that it changed (Store::generation()). Empty on SQLite.
+    const std::string& notify_id() const { return notify_id_; }
+    static constexpr const char* kNotifyChannel = "vokter";
+
     // Empty while writes succeed; after a transaction met a storage fault (a full disk, a lock
     // held past the busy timeout, a read-only or damaged file: StoreError::is_unavailable) the
     // fault's reason, until a transaction commits without one. Thread-safe.
@@ -132,12 +144,15 @@ class Writer {
     void sync_loop();
     std::string sync_wal();               // fdatasync() of the WAL; "" or what failed
     void note_fault(std::string reason);  // "" once a transaction commits without one
+    void notify_commits();                // PostgreSQL: "data ID" on kNotifyChannel
     void checkpoint_loop(const std::string& path, Durability durability);
     static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
 
     std::string path_;
-    bool sync_apart_;  // Durability::full: the syncer makes commits durable
-    Connection db_;
+    bool sqlite_;      // the SQLite backend: the checkpointer runs, and the syncer if sync_apart_
+    bool sync_apart_;  // SQLite with Durability::full: the syncer makes commits durable
+    std::unique_ptr<Connection> db_;
+    std::string notify_id_;
     std::string wal_path_;  // read by the syncer
     std::size_t max_batch_;
     CheckpointPolicy checkpoints_;

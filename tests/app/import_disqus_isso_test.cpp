@@ -12,6 +12,7 @@
 #include "app/import/importer.hpp"
 #include "app/import/isso_db.hpp"
 #include "import_support.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/database.hpp"
 #include "store/store.hpp"
 
@@ -210,7 +211,7 @@ namespace {
 // An Isso database as Isso 0.13 and later create it (schema version 5), with two threads, every
 // mode, a deleted comment that has a reply and a session key.
 void write_isso_db(const std::string& path, int user_version = app::kIssoSchemaVersion) {
-    store::Connection db(path, store::Durability::normal);
+    store::SqliteConnection db(path, store::Durability::normal);
     db.exec(
         "CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR(256) UNIQUE, "
         "title VARCHAR(256));"
@@ -310,13 +311,13 @@ TEST_CASE("an Isso database of another version, or not Isso's, is refused, nothi
     CHECK(refused((dir / "notes.txt").string()).code == "import_open");
 
     const std::string empty = (dir / "empty.db").string();
-    store::Connection(empty, store::Durability::normal).exec("CREATE TABLE t (x)");
+    store::SqliteConnection(empty, store::Durability::normal).exec("CREATE TABLE t (x)");
     CHECK(refused(empty).code == "import_format");
 
     const auto changed = [&](const char* name, const char* sql) {
         const std::string path = (dir / name).string();
         write_isso_db(path);
-        store::Connection(path, store::Durability::normal).exec(sql);
+        store::SqliteConnection(path, store::Durability::normal).exec(sql);
         return refused(path);
     };
     const Error mode = changed("mode.db", "UPDATE comments SET mode = 3 WHERE id = 5");

@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
 using namespace vokter::test;
@@ -35,8 +36,7 @@ TEST_CASE("apikey add prints a fresh key once and stores only its hash; list and
     CHECK(list.output.find("forum") != std::string::npos);
     CHECK(list.output.find(key) == std::string::npos);
 
-    std::string db = read_file(dir / "vokter.db");
-    if (std::filesystem::exists(dir / "vokter.db-wal")) db += read_file(dir / "vokter.db-wal");
+    const std::string db = stored_bytes(dir / "vokter.db");
     CHECK(db.find(key) == std::string::npos);
 
     CHECK(run_vokter_command(dir, {"apikey", "remove", "forum"}).code == 0);
@@ -50,7 +50,7 @@ TEST_CASE("the printed key works against a running server until it is removed") 
         run_vokter_command(dir, {"apikey", "add", "blogg", "--blog", "https://blogg.example.no"})
             .output);
     Process serve(
-        {VOKTER_BINARY, "serve", "--listen", "127.0.0.1:0", "--db", (dir / "vokter.db").string()},
+        {VOKTER_BINARY, "serve", "--listen", "127.0.0.1:0", "--db", location(dir / "vokter.db")},
         dir / "serve.log");
     const int port = serve.wait_for_port();
     REQUIRE_MESSAGE(port > 0, serve.log());

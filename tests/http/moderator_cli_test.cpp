@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
 using namespace vokter::test;
@@ -33,8 +34,7 @@ TEST_CASE("moderator add prints a fresh 256-bit token once; list and remove mana
     CHECK(list.output.find(token) == std::string::npos);  // never shown again
 
     // Only the hash is stored.
-    std::string db = read_file(dir / "vokter.db");
-    if (std::filesystem::exists(dir / "vokter.db-wal")) db += read_file(dir / "vokter.db-wal");
+    const std::string db = stored_bytes(dir / "vokter.db");
     CHECK(db.find(token) == std::string::npos);
 
     CHECK(run_vokter_command(dir, {"moderator", "remove", "ola"}).code == 0);
@@ -48,7 +48,7 @@ TEST_CASE("the printed token opens the moderator API of a running server until r
     const std::string token =
         second_line(run_vokter_command(dir, {"moderator", "add", "kari"}).output);
     Process serve(
-        {VOKTER_BINARY, "serve", "--listen", "127.0.0.1:0", "--db", (dir / "vokter.db").string()},
+        {VOKTER_BINARY, "serve", "--listen", "127.0.0.1:0", "--db", location(dir / "vokter.db")},
         dir / "serve.log");
     const int port = serve.wait_for_port();
     REQUIRE_MESSAGE(port > 0, serve.log());

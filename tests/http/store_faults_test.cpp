@@ -14,6 +14,7 @@
 #include "core/active_ruleset.hpp"
 #include "http/server.hpp"
 #include "http/test_server.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
 #include "store/store.hpp"
 #include "support/storage_faults.hpp"
@@ -127,7 +128,7 @@ TEST_CASE("a lock held by another connection answers 503 with Retry-After, then 
     CHECK(healthy->status == 200);
     CHECK(json::parse(healthy->body)["store_writable"] == true);
 
-    store::Connection other((dir / "vokter.db").string(), store::Durability::normal);
+    store::SqliteConnection other((dir / "vokter.db").string(), store::Durability::normal);
     other.exec("BEGIN IMMEDIATE");
     check_unavailable(server.post("under låsen"), "locked");
     CHECK(server.post("under låsen")->get_header_value("Retry-After") == "5");

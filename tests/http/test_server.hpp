@@ -1,6 +1,7 @@
 #pragma once
-// An in-process Vokter server on a free loopback port, over a temporary database file, with a
-// cpp-httplib client pointed at it. For HTTP tests of the real routes and handlers.
+// An in-process Vokter server on a free loopback port, over a temporary database (a file, or a
+// PostgreSQL schema: support/test_database.hpp), with a cpp-httplib client pointed at it. For
+// HTTP tests of the real routes and handlers.
 
 #include <httplib.h>
 
@@ -10,12 +11,13 @@
 #include "core/active_ruleset.hpp"
 #include "http/server.hpp"
 #include "store/store.hpp"
+#include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
 namespace vokter::test {
 
 inline store::StoreOptions store_options(const TempDir& dir, bool classifier) {
-    store::StoreOptions options{(dir / "vokter.db").string(), store::Durability::normal};
+    store::StoreOptions options{location(dir / "vokter.db"), store::Durability::normal};
     options.classifier = classifier;
     return options;
 }

@@ -1,16 +1,19 @@
 // The API key table: add, look up by hash, list and remove.
 
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/api_keys.hpp"
 
 #include <doctest/doctest.h>
+
+#include "support/test_database.hpp"
 
 #include "store/migrations.hpp"
 
 using namespace vokter::store;
 
 TEST_CASE("api keys are stored by hash, unique by name, and removed at once") {
-    Connection db(":memory:", Durability::normal);
-    migrate(db);
+    vokter::test::TestConnection test;
+    Connection& db = test.db;
     const std::string hash(32, '\x01');
     CHECK(add_api_key(db, "blogg", hash, "https://blogg.example.no", 1000));
     CHECK(!add_api_key(db, "blogg", std::string(32, '\x02'), "https://annen.example", 2000));

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/test_database.hpp"
+
 #include <string>
 #include <vector>
 
@@ -66,7 +68,7 @@ std::int64_t token_rows(Store& store) {
 
 TEST_CASE("approve teaches ham, spam teaches spam, reject and delete teach nothing") {
     test::TempDir dir;
-    Store store(StoreOptions{(dir / "c.db").string(), Durability::normal});
+    Store store(StoreOptions{vokter::test::location(dir / "c.db"), Durability::normal});
     const auto a = add_comment(store, "Takk for turforslaget", "Kari");
     const auto b = add_comment(store, "Cheap pills online", "Best Pills");
     const auto c = add_comment(store, "Off topic rant", "Troll");
@@ -98,7 +100,7 @@ TEST_CASE("approve teaches ham, spam teaches spam, reject and delete teach nothi
 
 TEST_CASE("a reversed decision unlearns the old label exactly; repeating it changes nothing") {
     test::TempDir dir;
-    Store store(StoreOptions{(dir / "c.db").string(), Durability::normal});
+    Store store(StoreOptions{vokter::test::location(dir / "c.db"), Durability::normal});
     const auto id = add_comment(store, "Flott innlegg, besøk bloggen min", "Ola");
     decide(store, id, Decision::spam);
     const auto rows_after_spam = token_rows(store);
@@ -128,7 +130,7 @@ TEST_CASE("a reversed decision unlearns the old label exactly; repeating it chan
 
 TEST_CASE("untraining everything leaves no counts behind") {
     test::TempDir dir;
-    Store store(StoreOptions{(dir / "c.db").string(), Durability::normal});
+    Store store(StoreOptions{vokter::test::location(dir / "c.db"), Durability::normal});
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 10; ++i) {
         ids.push_back(add_comment(store, "kommentar nummer " + std::to_string(i), "Navn"));
@@ -148,7 +150,7 @@ TEST_CASE("untraining everything leaves no counts behind") {
 
 TEST_CASE("the counts survive a restart, and jobs left in the outbox are trained at start") {
     test::TempDir dir;
-    const std::string path = (dir / "c.db").string();
+    const std::string path = vokter::test::location(dir / "c.db");
     std::int64_t id = 0;
     {
         Store store(StoreOptions{path, Durability::full});
@@ -178,7 +180,7 @@ TEST_CASE("the counts survive a restart, and jobs left in the outbox are trained
 
 TEST_CASE("counts another process trained are picked up") {
     test::TempDir dir;
-    const std::string path = (dir / "c.db").string();
+    const std::string path = vokter::test::location(dir / "c.db");
     Store serving(StoreOptions{path, Durability::normal});
     {
         Store learner(StoreOptions{path, Durability::normal});

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/test_database.hpp"
+
 #include "store/migrations.hpp"
 #include "store/moderation_repository.hpp"
 
@@ -11,7 +13,7 @@ using namespace vokter::store;
 namespace {
 
 struct Db {
-    Db() : db(":memory:", Durability::normal) { migrate(db); }
+    Db() : db(test.db) {}
     std::int64_t add(const std::string& thread, const std::string& body, const char* status,
                      std::int64_t created, std::optional<std::int64_t> parent = std::nullopt,
                      const std::string& email = "", const std::string& ip = "10.0.0.1") {
@@ -33,7 +35,8 @@ struct Db {
         c.verdict.hits = {{"LINKS", 1.5, "body", "2 links"}};
         return insert_comment(db, c);
     }
-    Connection db;
+    vokter::test::TestConnection test;
+    Connection& db;
 };
 
 }  // namespace

@@ -4,12 +4,15 @@
 // write succeeds again, and no write that was reported committed is lost.
 #include <doctest/doctest.h>
 
+#include "support/test_database.hpp"
+
 #include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
 #include "store/store.hpp"
 #include "support/storage_faults.hpp"
@@ -46,11 +49,11 @@ void make_database(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("a lock held by another connection: writes fail as unavailable, the store says so") {
+TEST_CASE("a lock held by another connection: writes fail as unavailable, the store says so" * doctest::test_suite("sqlite")) {
     TempDir dir;
     Store store(options_for(dir / "s.db"));
     CHECK(store.write_health().writable);
-    Connection other((dir / "s.db").string(), Durability::normal);
+    SqliteConnection other((dir / "s.db").string(), Durability::normal);
     other.exec("BEGIN IMMEDIATE");
     bool refused = false;
     try {
@@ -78,7 +81,7 @@ TEST_CASE("a lock held by another connection: writes fail as unavailable, the st
 
 TEST_CASE("a constraint failure is the job's own, not a storage fault") {
     TempDir dir;
-    Store store(options_for(dir / "s.db"));
+    Store store(StoreOptions{vokter::test::location(dir / "s.db"), Durability::normal});
     CHECK_THROWS_AS(store.writer().run([](Connection& db) {
         db.exec("INSERT INTO settings (key, value) VALUES ('k', 'v')");
         db.exec("INSERT INTO settings (key, value) VALUES ('k', 'v')");
@@ -87,7 +90,7 @@ TEST_CASE("a constraint failure is the job's own, not a storage fault") {
     CHECK(store.write_health().writable);
 }
 
-TEST_CASE("a full disk: writes fail as unavailable, none reported committed is lost") {
+TEST_CASE("a full disk: writes fail as unavailable, none reported committed is lost" * doctest::test_suite("sqlite")) {
     TempDir dir;
     vokter::test::TmpfsMount disk(dir / "disk", 3u << 20);
     if (!disk.mounted()) {
@@ -141,7 +144,7 @@ TEST_CASE("a full disk: writes fail as unavailable, none reported committed is l
     CHECK_MESSAGE(lost == 0, lost << " of " << committed.size() << " committed writes were lost");
 }
 
-TEST_CASE("verify_on_open refuses a damaged file, naming the damage") {
+TEST_CASE("verify_on_open refuses a damaged file, naming the damage" * doctest::test_suite("sqlite")) {
     TempDir dir;
     const auto path = dir / "s.db";
     make_database(path);
@@ -161,7 +164,7 @@ TEST_CASE("verify_on_open refuses a damaged file, naming the damage") {
     CHECK(refused);
 }
 
-TEST_CASE("verify_on_open passes a sound file and refuses one it can only read") {
+TEST_CASE("verify_on_open passes a sound file and refuses one it can only read" * doctest::test_suite("sqlite")) {
     TempDir dir;
     const auto path = dir / "s.db";
     make_database(path);
@@ -184,7 +187,7 @@ TEST_CASE("verify_on_open passes a sound file and refuses one it can only read")
     CHECK(refused);
 }
 
-TEST_CASE("a 0-byte file becomes a new database, and the store says so") {
+TEST_CASE("a 0-byte file becomes a new database, and the store says so" * doctest::test_suite("sqlite")) {
     TempDir dir;
     const auto path = dir / "s.db";
     vokter::test::write_file(path, "");

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/test_database.hpp"
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -13,7 +15,7 @@ using namespace vokter::store;
 
 TEST_CASE("readers wait for a connection instead of opening more than max_readers") {
     vokter::test::TempDir dir;
-    Store store(StoreOptions{(dir / "s.db").string(), Durability::normal, 2});
+    Store store(StoreOptions{vokter::test::location(dir / "s.db"), Durability::normal, 2});
     std::atomic<int> inside{0};
     std::atomic<int> most{0};
     std::vector<std::thread> threads;
@@ -39,7 +41,7 @@ TEST_CASE("readers wait for a connection instead of opening more than max_reader
 
 TEST_CASE("a reader sees what the writer committed before it was lent") {
     vokter::test::TempDir dir;
-    Store store(StoreOptions{(dir / "s.db").string(), Durability::normal, 1});
+    Store store(StoreOptions{vokter::test::location(dir / "s.db"), Durability::normal, 1});
     {
         auto db = store.read();  // warm the only connection with a read
         CHECK_FALSE(find_thread(*db, "/a"));

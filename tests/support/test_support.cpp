@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include "support/test_database.hpp"
+
 #include <fcntl.h>
 
 #include <cstdlib>
@@ -124,7 +126,7 @@ int Process::wait_for_port(std::chrono::milliseconds timeout) {
 CommandResult run_vokter_command(const TempDir& dir, std::vector<std::string> args) {
     args.insert(args.begin(), VOKTER_BINARY);
     args.push_back("--db");
-    args.push_back((dir / "vokter.db").string());
+    args.push_back(location(dir / "vokter.db"));
     Process process(args, dir / "cli.log");
     const int code = process.wait();
     return {code, process.log()};

@@ -6,6 +6,7 @@
 #include "core/utf8_scan.hpp"
 #include "http/crypto.hpp"
 #include "http/submission_parser.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
 #include "store/database.hpp"
 
@@ -44,7 +45,7 @@ std::string source_of(store::Connection& db) {
 }
 
 Result<ReadOutcome> read_isso(const std::string& path, const ImportVisitor& visit) {
-    std::optional<store::Connection> db;
+    std::optional<store::SqliteConnection> db;
     try {
         db.emplace(path, store::Durability::normal, true);
         for (const char* table : {"threads", "comments", "preferences"}) {

@@ -142,7 +142,7 @@ void Server::Impl::handle_isso_config(const httplib::Request&, httplib::Response
 }
 
 void Server::Impl::handle_isso_fetch(const httplib::Request& req, httplib::Response& res) {
-    const std::uint64_t generation = store.writer().commits();  // before reading
+    const std::uint64_t generation = store.generation();  // before reading
     if (send_cached(req, res, generation)) return;
     const auto uri = normalise_thread_uri(req.get_param_value("uri"), options.limits.thread_bytes);
     if (!uri) fail(400, "uri must be a path starting with / or an http(s) URL");

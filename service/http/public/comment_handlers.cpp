@@ -2,12 +2,16 @@
 
 #include <malloc.h>
 
+#include <chrono>
+#include <cmath>
+
 #include "core/text.hpp"
 #include "http/problem.hpp"
 #include "http/public/json_codecs.hpp"
 #include "http/server_impl.hpp"
 #include "store/classifier/classifier_repository.hpp"
 #include "store/migrations.hpp"
+#include "store/shared_limits.hpp"
 
 namespace vokter::http {
 
@@ -116,8 +120,22 @@ std::int64_t path_id(const httplib::Request& req) {
 
 // Posts, edits and deletions from one client address share the `rate_limit_per_minute` bucket:
 // each is a write, and an edit is scored again.
+// Replicas on one PostgreSQL database share the buckets there, so that a client spreading its
+// posts over them meets the same limit as on one; a database that cannot be reached lets the
+// request through to the write, which then answers 503 itself.
 void Server::Impl::limit_writes(const std::string& ip, std::int64_t now) {
-    if (const int wait = limiter.acquire(ip, now); wait > 0) {
+    int wait = 0;
+    if (store.shared() && options.rate_limit_per_minute > 0) {
+        try {
+            auto db = store.read();
+            wait = store::take_rate_token(*db, ip, options.rate_limit_per_minute);
+        } catch (const store::StoreError&) {
+            wait = 0;
+        }
+    } else {
+        wait = limiter.acquire(ip, now);
+    }
+    if (wait > 0) {
         throw ApiError(Problem{429,
                                status_title(429),
                                "too many comments and edits from your address; try again in " +
@@ -195,7 +213,7 @@ void Server::Impl::send_and_cache(const httplib::Request& req, httplib::Response
 }
 
 void Server::Impl::handle_list_comments(const httplib::Request& req, httplib::Response& res) {
-    const std::uint64_t generation = store.writer().commits();  // before reading
+    const std::uint64_t generation = store.generation();  // before reading
     if (send_cached(req, res, generation)) return;
     const auto thread =
         normalise_thread_uri(req.get_param_value("thread"), options.limits.thread_bytes);
@@ -227,7 +245,7 @@ void Server::Impl::handle_list_comments(const httplib::Request& req, httplib::Re
 }
 
 void Server::Impl::handle_counts(const httplib::Request& req, httplib::Response& res) {
-    const std::uint64_t generation = store.writer().commits();  // before reading
+    const std::uint64_t generation = store.generation();  // before reading
     if (send_cached(req, res, generation)) return;
     const std::size_t n = req.get_param_value_count("thread");
     if (n == 0) fail_fields({{"thread", "give at least one thread"}});
@@ -288,16 +306,26 @@ void Server::Impl::handle_form_token(const httplib::Request& req, httplib::Respo
 void Server::Impl::handle_health(const httplib::Request&, httplib::Response& res) {
     const RulesStatus status = rules_status();
     int schema = 0;
+    std::string backend;
+    const auto asked = std::chrono::steady_clock::now();
     {
         auto db = store.read();
         schema = store::schema_version(*db);
+        backend = db->dialect() == store::Dialect::postgresql ? "postgresql" : "sqlite";
     }
+    // A round trip to the database, a lease from the pool included: a few microseconds on
+    // SQLite, a network's and a server's time on PostgreSQL.
+    const double latency_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked)
+            .count();
     // Not writable (a full disk, a lock, …): 503, so that `vokter healthcheck` and container
     // health checks see it; reads still work and are still answered.
     const store::WriteHealth write = store.write_health();
     nlohmann::json doc = {{"status", write.writable ? "ok" : "degraded"},
                           {"schema_version", schema},
                           {"ruleset_version", status.version},
+                          {"store", backend},
+                          {"store_latency_ms", std::round(latency_ms * 1000) / 1000},
                           {"store_writable", write.writable}};
     if (!write.writable) doc["store_error"] = write.error;
     if (!status.last_error.empty()) doc["rules_error"] = status.last_error;

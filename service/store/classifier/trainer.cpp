@@ -32,7 +32,7 @@ core::TrainingDelta delta_of(const TrainingJob& job) {
 
 Trainer::Trainer(const std::string& path, Durability durability, Writer& writer,
                  core::LiveModel& model, int poll_ms)
-    : db_(path, durability), writer_(writer), model_(model), poll_ms_(poll_ms) {
+    : db_(open_connection(path, durability)), writer_(writer), model_(model), poll_ms_(poll_ms) {
     reload();
     thread_ = std::thread([this] {
         pthread_setname_np(pthread_self(), "vokter-learn");
@@ -78,16 +78,16 @@ std::uint64_t Trainer::commits() const {
 }
 
 void Trainer::reload() {
-    StoredModel stored = load_model(db_);
+    StoredModel stored = load_model(*db_);
     generation_ = stored.generation;
     model_.reset(std::move(stored.counts), stored.ham_messages, stored.spam_messages);
 }
 
 bool Trainer::pass() {
-    std::vector<TrainingJob> jobs = pending_training(db_, kJobsPerPass);
-    db_.reset_statements();
+    std::vector<TrainingJob> jobs = pending_training(*db_, kJobsPerPass);
+    db_->reset_statements();
     if (jobs.empty()) {
-        if (model_generation(db_) != generation_) reload();  // another process trained
+        if (model_generation(*db_) != generation_) reload();  // another process trained
         return false;
     }
     std::vector<core::TrainingDelta> deltas;

@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -47,7 +48,7 @@ class Trainer {
     bool pass();  // true when it applied jobs (more may be waiting)
     void reload();
 
-    Connection db_;
+    std::unique_ptr<Connection> db_;
     Writer& writer_;
     core::LiveModel& model_;
     int poll_ms_;

@@ -18,11 +18,11 @@ std::optional<std::int64_t> find_akismet_comment(Connection& db, const std::stri
 }
 
 std::int64_t insert_akismet_label(Connection& db, const AkismetLabel& label) {
-    db.prepare(
-          "INSERT INTO akismet_labels (api_key, label, comment_id, blog, permalink, comment_type, "
-          "name, email, website, body, ip, user_agent, referrer, created) VALUES "
-          "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
-        .bind(1, label.api_key)
+    auto& stmt = db.prepare(
+        "INSERT INTO akismet_labels (api_key, label, comment_id, blog, permalink, comment_type, "
+        "name, email, website, body, ip, user_agent, referrer, created) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id");
+    stmt.bind(1, label.api_key)
         .bind(2, label.label)
         .bind(3, label.comment_id)
         .bind(4, label.blog)
@@ -35,9 +35,11 @@ std::int64_t insert_akismet_label(Connection& db, const AkismetLabel& label) {
         .bind(11, label.ip)
         .bind(12, label.user_agent)
         .bind(13, label.referrer)
-        .bind(14, label.created)
-        .run();
-    return db.last_insert_id();
+        .bind(14, label.created);
+    stmt.step();
+    const std::int64_t id = stmt.int64(0);
+    stmt.reset();
+    return id;
 }
 
 std::int64_t count_akismet_labels(Connection& db, const std::string& label) {

@@ -79,16 +79,24 @@ void attach_replies(Connection& db, std::vector<PublicComment>& roots) {
         PublicComment comment;
         bool visible = false;
     };
-    std::string ids = "[";
+    // The roots' ids as one parameter: a JSON array for SQLite's json_each, an array literal
+    // for PostgreSQL (which has no json_each over arrays).
+    const bool postgresql = db.dialect() == Dialect::postgresql;
+    std::string ids = postgresql ? "{" : "[";
     for (const auto& root : roots) {
         if (ids.size() > 1) ids += ',';
         ids += std::to_string(root.id);
     }
-    ids += "]";
-    auto& stmt = db.prepare(
+    ids += postgresql ? "}" : "]";
+    static constexpr const char* kSqlite =
         "SELECT id, parent_id, name, website, body, status, created, updated FROM comments "
         "WHERE root_id IN (SELECT value FROM json_each(?1)) "
-        "ORDER BY created, id");
+        "ORDER BY created, id";
+    static constexpr const char* kPostgresql =
+        "SELECT id, parent_id, name, website, body, status, created, updated FROM comments "
+        "WHERE root_id = ANY (CAST(?1 AS BIGINT[])) "
+        "ORDER BY created, id";
+    auto& stmt = db.prepare(postgresql ? kPostgresql : kSqlite);
     stmt.bind(1, ids);
     std::vector<Node> nodes;
     while (stmt.step()) {
@@ -165,7 +173,7 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
         context.same_ip_recent = count(
             db.prepare(
                   "SELECT count(*) FROM (SELECT 1 FROM comments WHERE ip = ?1 AND created >= ?2 "
-                  "AND id <> ?3 LIMIT ?4)")
+                  "AND id <> ?3 LIMIT ?4) AS recent")
                 .bind(1, submission.ip)
                 .bind(2, flood_since)
                 .bind(3, exclude_id)
@@ -176,7 +184,7 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
             db.prepare(
                   "SELECT count(*) FROM (SELECT 1 FROM comments WHERE email = ?1 AND email <> '' "
                   "AND status IN ('approved', 'pending', 'spam', 'rejected', 'deleted') "
-                  "AND created >= ?2 AND id <> ?3 LIMIT ?4)")
+                  "AND created >= ?2 AND id <> ?3 LIMIT ?4) AS recent")
                 .bind(1, submission.email)
                 .bind(2, flood_since)
                 .bind(3, exclude_id)
@@ -184,7 +192,7 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
         context.author_approved = count(
             db.prepare(
                   "SELECT count(*) FROM (SELECT 1 FROM comments WHERE email = ?1 AND email <> '' "
-                  "AND status = 'approved' LIMIT ?2)")
+                  "AND status = 'approved' LIMIT ?2) AS approved")
                 .bind(1, submission.email)
                 .bind(2, windows.count_limit));
     }
@@ -222,18 +230,19 @@ ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, i
     // Top-level comments that are approved, or removed (any other status) but with approved
     // replies below them: the thread's comments in time order (comments_thread_created), filtered
     // by row. The scan ends with the page, so a thread full of spam costs a page its share of spam
-    // only.
+    // only. The CAST of r.status keeps SQLite from looking replies up by status instead of by
+    // root (a unary plus would too, but PostgreSQL has none for text).
     static constexpr const char* kOldest =
         "SELECT id, name, website, body, status, created, updated FROM comments c "
         "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) > (?2, ?3) "
         "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
-        "WHERE r.root_id = c.id AND +r.status = 'approved')) "
+        "WHERE r.root_id = c.id AND CAST(r.status AS TEXT) = 'approved')) "
         "ORDER BY created, id LIMIT ?4";
     static constexpr const char* kNewest =
         "SELECT id, name, website, body, status, created, updated FROM comments c "
         "WHERE thread_id = ?1 AND parent_id IS NULL AND (created, id) < (?2, ?3) "
         "AND (status = 'approved' OR EXISTS (SELECT 1 FROM comments r "
-        "WHERE r.root_id = c.id AND +r.status = 'approved')) "
+        "WHERE r.root_id = c.id AND CAST(r.status AS TEXT) = 'approved')) "
         "ORDER BY created DESC, id DESC LIMIT ?4";
     const bool oldest = sort == SortOrder::oldest;
     const ThreadCursor start = after.value_or(oldest ? ThreadCursor{INT64_MIN, INT64_MIN}
@@ -315,12 +324,21 @@ std::int64_t insert_comment(Connection& db, const NewComment& comment) {
     const std::int64_t thread_id = comment.thread_id
                                        ? *comment.thread_id
                                        : ensure_thread(db, s.thread, s.title, comment.created).id;
-    auto& stmt = db.prepare(
+    // Without an id the database gives the next free one (an identity column on PostgreSQL,
+    // which takes no NULL for it); with one, the comment keeps it.
+    static constexpr const char* kInsert =
+        "INSERT INTO comments (thread_id, parent_id, root_id, depth, name, email, website, body, "
+        "body_fingerprint, ip, user_agent, referrer, status, score, ruleset_version, source, "
+        "edit_token_hash, edit_until, created, updated) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+        "?17, ?18, ?19, ?20) RETURNING id";
+    static constexpr const char* kInsertWithId =
         "INSERT INTO comments (thread_id, parent_id, root_id, depth, name, email, website, body, "
         "body_fingerprint, ip, user_agent, referrer, status, score, ruleset_version, source, "
         "edit_token_hash, edit_until, created, updated, id) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-        "?17, ?18, ?19, ?20, ?21)");
+        "?17, ?18, ?19, ?20, ?21) RETURNING id";
+    auto& stmt = db.prepare(comment.id ? kInsertWithId : kInsert);
     stmt.bind(1, thread_id)
         .bind(2, s.parent)
         .bind(3, comment.root_id)
@@ -344,12 +362,26 @@ std::int64_t insert_comment(Connection& db, const NewComment& comment) {
     }
     stmt.bind(18, comment.edit_until)
         .bind(19, comment.created)
-        .bind(20, comment.updated != 0 ? comment.updated : comment.created)
-        .bind(21, comment.id)  // NULL: the next free id
-        .run();
-    const std::int64_t id = db.last_insert_id();
+        .bind(20, comment.updated != 0 ? comment.updated : comment.created);
+    if (comment.id) stmt.bind(21, *comment.id);
+    stmt.step();
+    const std::int64_t id = stmt.int64(0);
+    stmt.reset();
+    if (comment.id) reserve_comment_ids(db, id);
     insert_hits(db, id, comment.verdict.hits);
     return id;
+}
+
+void reserve_comment_ids(Connection& db, std::int64_t through) {
+    if (db.dialect() != Dialect::postgresql) return;  // SQLite takes the largest id plus one
+    // The identity only ever grows; setval() takes effect at once, whether or not the
+    // transaction commits.
+    db.prepare(
+          "SELECT setval(pg_get_serial_sequence('comments', 'id'), CAST(?1 AS BIGINT)) "
+          "WHERE CAST(?1 AS BIGINT) > coalesce(pg_sequence_last_value("
+          "CAST(pg_get_serial_sequence('comments', 'id') AS REGCLASS)), 0)")
+        .bind(1, through)
+        .run();
 }
 
 bool update_comment(Connection& db, std::int64_t id, const core::Submission& edited,
@@ -371,7 +403,7 @@ bool update_comment(Connection& db, std::int64_t id, const core::Submission& edi
     db.prepare("DELETE FROM rule_hits WHERE comment_id = ?1").bind(1, id).run();
     insert_hits(db, id, verdict.hits);
     // The score last: setting it counts the new hits in the moderation counts (the trigger
-    // rule_counts_rescored of schema/sqlite/0007_moderation_counts.sql).
+    // rule_counts_rescored).
     db.prepare("UPDATE comments SET score = ?2 WHERE id = ?1")
         .bind(1, id)
         .bind(2, verdict.score)

@@ -152,6 +152,13 @@ ThreadInfo ensure_thread(Connection& db, const std::string& uri, const std::stri
 // Stores the comment and its rule hits; returns its id.
 std::int64_t insert_comment(Connection& db, const NewComment& comment);
 
+// Makes the ids up to `through` ones the database never gives a new comment by itself, for
+// comments that keep their ids (NewComment::id). SQLite gives the largest id plus one, so this
+// changes nothing there; PostgreSQL's identity column is moved past `through`. insert_comment
+// does this for each id kept; an import reserves the ids of a whole export first, so that
+// comments posted meanwhile take none of them.
+void reserve_comment_ids(Connection& db, std::int64_t through);
+
 // Replaces a comment's editable fields and its verdict after an edit; returns false when the
 // comment does not exist.
 bool update_comment(Connection& db, std::int64_t id, const core::Submission& edited,

@@ -19,10 +19,12 @@ namespace {
     "FROM comments c JOIN threads t ON t.id = c.thread_id " \
     "LEFT JOIN comments p ON p.id = c.parent_id "
 
-// Free text over the author fields and the body; ?4 is a LIKE pattern or NULL for none.
-#define VOKTER_TEXT_FILTER                                                             \
-    " AND (?4 IS NULL OR c.body LIKE ?4 ESCAPE '\\' OR c.name LIKE ?4 ESCAPE '\\' OR " \
-    "c.email LIKE ?4 ESCAPE '\\' OR c.website LIKE ?4 ESCAPE '\\') "
+// Free text over the author fields and the body, case folded; ?4 is a LIKE pattern or NULL for
+// none. LIKE names the operator: LIKE in SQLite (which folds ASCII case), ILIKE in PostgreSQL
+// (whose LIKE folds none).
+#define VOKTER_TEXT_FILTER(LIKE)                                                       \
+    " AND (CAST(?4 AS TEXT) IS NULL OR c.body " LIKE " ?4 ESCAPE '\\' OR c.name " LIKE \
+    " ?4 ESCAPE '\\' OR c.email " LIKE " ?4 ESCAPE '\\' OR c.website " LIKE " ?4 ESCAPE '\\') "
 
 // ?1 status, ?2 and ?3 the cursor, ?4 the text pattern, ?5 the limit, ?6 the thread id.
 #define VOKTER_BY_SCORE " AND (c.score, c.id) < (?2, ?3) "
@@ -32,42 +34,56 @@ namespace {
 #define VOKTER_ORDER_NEWEST "ORDER BY c.created DESC, c.id DESC LIMIT ?5"
 #define VOKTER_ORDER_OLDEST "ORDER BY c.created, c.id LIMIT ?5"
 
+// The queue statements of one dialect: one per sort, without and with a thread filter, and the
+// two of a thread's queue by score.
+struct QueueStatements {
+    const char* queue[3][2];
+    const char* thread_by_score_undecided;
+    const char* thread_by_score_approved;
+};
+
 // One statement per sort, without and with a thread filter: static text, so each is prepared
 // once per connection, and each lets SQLite pick the index that serves it (queue indexes of
 // schema 1 without a thread; with one, comments_thread_created of schema 5 in time order with the
-// status checked by row, its unary plus keeping SQLite from walking that status's queue index
-// across every thread instead). A thread's queue by score has two statements (see below).
-constexpr const char* kQueueSql[3][2] = {
-    {VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_SCORE VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE,
-     nullptr},  // a thread by score: kThreadQueueByScore* below, by status
-    {VOKTER_ITEM_SELECT
-     "WHERE c.status = ?1" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER VOKTER_ORDER_NEWEST,
-     VOKTER_ITEM_SELECT
-     "WHERE +c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER
-         VOKTER_ORDER_NEWEST},
-    {VOKTER_ITEM_SELECT
-     "WHERE c.status = ?1" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER VOKTER_ORDER_OLDEST,
-     VOKTER_ITEM_SELECT
-     "WHERE +c.status = ?1 AND c.thread_id = ?6" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER
-         VOKTER_ORDER_OLDEST},
-};
+// status checked by row, the CAST of c.status keeping SQLite from walking that status's queue
+// index across every thread instead). A thread's queue by score has two statements:
+// - for a status other than approved, naming the condition of the partial index
+//   comments_thread_queue_score (schema 4) is what lets SQLite use it;
+// - the approved comments of a thread by score have no index in that order, so the thread's
+//   comments are read through comments_thread_created and the approved ones sorted. The CAST
+//   and the unary pluses keep SQLite from walking comments_queue_score instead, which is in
+//   score order but holds every approved comment of every thread (hundreds of milliseconds at a
+//   million).
+#define VOKTER_QUEUE_STATEMENTS(LIKE)                                                             \
+    QueueStatements {                                                                             \
+        {{VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_SCORE VOKTER_TEXT_FILTER(LIKE)       \
+              VOKTER_ORDER_SCORE,                                                                 \
+          nullptr},                                                                               \
+         {VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_NEWEST VOKTER_TEXT_FILTER(LIKE)      \
+              VOKTER_ORDER_NEWEST,                                                                \
+          VOKTER_ITEM_SELECT                                                                      \
+          "WHERE CAST(c.status AS TEXT) = ?1 AND c.thread_id = ?6" VOKTER_BY_NEWEST               \
+              VOKTER_TEXT_FILTER(LIKE) VOKTER_ORDER_NEWEST},                                      \
+         {VOKTER_ITEM_SELECT "WHERE c.status = ?1" VOKTER_BY_OLDEST VOKTER_TEXT_FILTER(LIKE)      \
+              VOKTER_ORDER_OLDEST,                                                                \
+          VOKTER_ITEM_SELECT                                                                      \
+          "WHERE CAST(c.status AS TEXT) = ?1 AND c.thread_id = ?6" VOKTER_BY_OLDEST               \
+              VOKTER_TEXT_FILTER(LIKE) VOKTER_ORDER_OLDEST}},                                     \
+            VOKTER_ITEM_SELECT                                                                    \
+            "WHERE c.status = ?1 AND c.status <> 'approved' AND c.thread_id = ?6" VOKTER_BY_SCORE \
+            VOKTER_TEXT_FILTER(LIKE) VOKTER_ORDER_SCORE,                                          \
+            VOKTER_ITEM_SELECT                                                                    \
+            "WHERE CAST(c.status AS TEXT) = ?1 AND c.thread_id = ?6 "                             \
+            "AND (+c.score, c.id) < (?2, ?3)" VOKTER_TEXT_FILTER(                                 \
+                LIKE) "ORDER BY +c.score DESC, c.id DESC LIMIT ?5"                                \
+    }
 
-// A thread's queue by score for a status other than approved: naming the condition of the
-// partial index comments_thread_queue_score (schema 4) is what lets SQLite use it.
-constexpr const char* kThreadQueueByScoreUndecided = VOKTER_ITEM_SELECT
-    "WHERE c.status = ?1 AND c.status <> 'approved' AND c.thread_id = ?6" VOKTER_BY_SCORE
-        VOKTER_TEXT_FILTER VOKTER_ORDER_SCORE;
-
-// The approved comments of a thread by score have no index in that order, so the thread's
-// comments are read through comments_thread_created and the approved ones sorted. The unary pluses
-// keep SQLite from walking comments_queue_score instead, which is in score order but holds every
-// approved comment of every thread (hundreds of milliseconds at a million).
-constexpr const char* kThreadQueueByScoreApproved = VOKTER_ITEM_SELECT
-    "WHERE +c.status = ?1 AND c.thread_id = ?6 AND (+c.score, c.id) < (?2, ?3)" VOKTER_TEXT_FILTER
-    "ORDER BY +c.score DESC, c.id DESC LIMIT ?5";
+constexpr QueueStatements kSqliteQueue = VOKTER_QUEUE_STATEMENTS("LIKE");
+constexpr QueueStatements kPostgresqlQueue = VOKTER_QUEUE_STATEMENTS("ILIKE");
 
 constexpr const char* kItemSql = VOKTER_ITEM_SELECT "WHERE c.id = ?1";
 
+#undef VOKTER_QUEUE_STATEMENTS
 #undef VOKTER_ITEM_SELECT
 #undef VOKTER_TEXT_FILTER
 #undef VOKTER_BY_SCORE
@@ -126,11 +142,13 @@ QueuePage queue_page(Connection& db, const QueueQuery& query) {
         if (!thread) return page;
         thread_id = thread->id;
     }
+    const QueueStatements& statements =
+        db.dialect() == Dialect::postgresql ? kPostgresqlQueue : kSqliteQueue;
     const int sort = static_cast<int>(query.sort);
-    const char* sql = kQueueSql[sort][thread_id ? 1 : 0];
+    const char* sql = statements.queue[sort][thread_id ? 1 : 0];
     if (query.sort == QueueSort::score && thread_id) {
-        sql =
-            query.status == kApproved ? kThreadQueueByScoreApproved : kThreadQueueByScoreUndecided;
+        sql = query.status == kApproved ? statements.thread_by_score_approved
+                                        : statements.thread_by_score_undecided;
     }
     auto& stmt = db.prepare(sql);
     stmt.bind(1, query.status);
@@ -175,18 +193,20 @@ std::optional<ModerationItem> moderation_item(Connection& db, std::int64_t id) {
 }
 
 std::int64_t append_log(Connection& db, const LogEntry& entry) {
-    db.prepare(
-          "INSERT INTO moderation_log (comment_id, moderator, action, old_status, new_status, "
-          "note, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        .bind(1, entry.comment_id)
+    auto& stmt = db.prepare(
+        "INSERT INTO moderation_log (comment_id, moderator, action, old_status, new_status, "
+        "note, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
+    stmt.bind(1, entry.comment_id)
         .bind(2, entry.moderator)
         .bind(3, entry.action)
         .bind(4, entry.old_status)
         .bind(5, entry.new_status)
         .bind(6, entry.note)
-        .bind(7, entry.created)
-        .run();
-    return db.last_insert_id();
+        .bind(7, entry.created);
+    stmt.step();
+    const std::int64_t id = stmt.int64(0);
+    stmt.reset();
+    return id;
 }
 
 std::vector<LogEntry> comment_history(Connection& db, std::int64_t id) {
@@ -200,19 +220,23 @@ std::vector<LogEntry> comment_history(Connection& db, std::int64_t id) {
 }
 
 LogPage log_page(Connection& db, const LogQuery& query) {
-    // One statement per filter so that each walks its own index newest first.
+    // One statement per filter so that each walks its own index newest first. Each uses every
+    // parameter up to its last (PostgreSQL cannot type one a statement leaves out).
     static constexpr const char* kAll =
         VOKTER_LOG_SELECT "FROM moderation_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
     static constexpr const char* kByComment = VOKTER_LOG_SELECT
         "FROM moderation_log WHERE comment_id = ?3 AND id < ?1 "
-        "AND (?4 IS NULL OR moderator = ?4) ORDER BY id DESC LIMIT ?2";
+        "AND (CAST(?4 AS TEXT) IS NULL OR moderator = ?4) ORDER BY id DESC LIMIT ?2";
     static constexpr const char* kByModerator = VOKTER_LOG_SELECT
-        "FROM moderation_log WHERE moderator = ?4 AND id < ?1 ORDER BY id DESC LIMIT ?2";
+        "FROM moderation_log WHERE moderator = ?3 AND id < ?1 ORDER BY id DESC LIMIT ?2";
     const char* sql = query.comment_id ? kByComment : query.moderator ? kByModerator : kAll;
     auto& stmt = db.prepare(sql);
     stmt.bind(1, query.before_id.value_or(INT64_MAX)).bind(2, query.limit + 1);
-    if (query.comment_id) stmt.bind(3, *query.comment_id);
-    if (query.comment_id || query.moderator) stmt.bind(4, query.moderator);
+    if (query.comment_id) {
+        stmt.bind(3, *query.comment_id).bind(4, query.moderator);
+    } else if (query.moderator) {
+        stmt.bind(3, *query.moderator);
+    }
     LogPage page;
     while (stmt.step()) {
         if (static_cast<int>(page.entries.size()) == query.limit) {

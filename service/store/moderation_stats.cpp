@@ -26,13 +26,14 @@ std::int64_t fold_moderation_counts(Connection& db, std::int64_t max_ids) {
     db.prepare(
           "INSERT INTO comment_counts (day, verdict, status, n) "
           "SELECT day, verdict, status, n FROM uncounted_comment_counts WHERE true "
-          "ON CONFLICT (day, verdict, status) DO UPDATE SET n = n + excluded.n")
+          "ON CONFLICT (day, verdict, status) DO UPDATE SET n = comment_counts.n + excluded.n")
         .run();
     db.prepare(
           "INSERT INTO rule_counts (day, rule, hits, agreed, disagreed) "
           "SELECT day, rule, hits, agreed, disagreed FROM uncounted_rule_counts WHERE true "
-          "ON CONFLICT (day, rule) DO UPDATE SET hits = hits + excluded.hits, "
-          "agreed = agreed + excluded.agreed, disagreed = disagreed + excluded.disagreed")
+          "ON CONFLICT (day, rule) DO UPDATE SET hits = rule_counts.hits + excluded.hits, "
+          "agreed = rule_counts.agreed + excluded.agreed, "
+          "disagreed = rule_counts.disagreed + excluded.disagreed")
         .run();
     db.prepare(
           "UPDATE moderation_counts_state SET counted_through = ?1, "
@@ -57,11 +58,11 @@ ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int to
     ModerationStats stats;
     for (const char* status : {kPending, kSpam, kApproved, kRejected, kDeleted})
         stats.by_status.emplace_back(status, 0);
-    // The counts kept (schema/sqlite/0007_moderation_counts.sql: a few rows a day) and those of the
-    // comments not yet counted (at most a second's worth while the store folds them).
+    // The counts kept (comment_counts and rule_counts of the schema: a few rows a day) and those
+    // of the comments not yet counted (at most a second's worth while the store folds them).
     auto& counts = db.prepare(
         "SELECT status, sum(n) FROM (SELECT status, n FROM comment_counts UNION ALL "
-        "SELECT status, n FROM uncounted_comment_counts) GROUP BY status");
+        "SELECT status, n FROM uncounted_comment_counts) AS counts GROUP BY status");
     while (counts.step()) {
         for (auto& [status, count] : stats.by_status) {
             if (counts.text_view(0) == status) count = counts.int64(1);
@@ -73,10 +74,12 @@ ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int to
     for (int i = 0; i < days; ++i)
         stats.days.push_back(DayStats{since + i * kDayMs});
     auto& per_day = db.prepare(
-        "SELECT day, sum(n), sum(n * (status = 'approved')), sum(n * (verdict = 'approved')), "
-        "sum(n * (verdict = 'pending')), sum(n * (verdict = 'spam')) FROM (SELECT * FROM "
+        "SELECT day, sum(n), sum(CASE WHEN status = 'approved' THEN n ELSE 0 END), "
+        "sum(CASE WHEN verdict = 'approved' THEN n ELSE 0 END), "
+        "sum(CASE WHEN verdict = 'pending' THEN n ELSE 0 END), "
+        "sum(CASE WHEN verdict = 'spam' THEN n ELSE 0 END) FROM (SELECT * FROM "
         "comment_counts WHERE day >= ?1 UNION ALL SELECT * FROM uncounted_comment_counts "
-        "WHERE day >= ?1) GROUP BY day ORDER BY day");
+        "WHERE day >= ?1) AS counts GROUP BY day ORDER BY day");
     per_day.bind(1, since / kDayMs);
     while (per_day.step()) {
         const std::int64_t index = per_day.int64(0) - since / kDayMs;
@@ -94,7 +97,7 @@ ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int to
 
     auto& rules = db.prepare(
         "SELECT rule, sum(hits), sum(agreed), sum(disagreed) FROM (SELECT * FROM rule_counts "
-        "WHERE day >= ?1 UNION ALL SELECT * FROM uncounted_rule_counts WHERE day >= ?1) "
+        "WHERE day >= ?1 UNION ALL SELECT * FROM uncounted_rule_counts WHERE day >= ?1) AS counts "
         "GROUP BY rule HAVING sum(hits) > 0 ORDER BY sum(hits) DESC, rule LIMIT ?2");
     rules.bind(1, since / kDayMs).bind(2, top_rules);
     while (rules.step()) {
@@ -108,8 +111,12 @@ ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int to
 
 ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days, int top_rules) {
     // One snapshot: a fold committing between two statements would count its comments twice.
+    // (PostgreSQL's default isolation, read committed, takes one per statement.)
     const bool own_transaction = !db.in_transaction();
-    if (own_transaction) db.exec("BEGIN");
+    if (own_transaction) {
+        db.exec(db.dialect() == Dialect::postgresql ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                    : "BEGIN");
+    }
     try {
         ModerationStats stats = read_stats(db, now_ms, days, top_rules);
         db.reset_statements();

@@ -212,6 +212,7 @@ class Importer {
             same_origin = !keep_ids && !read_.origin.empty() &&
                           store::get_setting(db, "instance") == read_.origin;
             if (keep_ids && !read_.origin.empty()) store::put_setting(db, "instance", read_.origin);
+            if (keep_ids) store::reserve_comment_ids(db, checked_.max_id);
             outcome.keep_ids = keep_ids;
             outcome.same_origin = same_origin;
         }

@@ -314,7 +314,10 @@ ExportSummary export_comments(store::Store& store, std::ostream& out) {
     ExportSummary summary;
     summary.origin = origin_of(store);
     auto db = store.read();
-    db->exec("BEGIN");  // one snapshot: threads and comments of the same moment
+    // One snapshot: threads and comments of the same moment (PostgreSQL's default isolation,
+    // read committed, takes one per statement).
+    db->exec(db->dialect() == store::Dialect::postgresql ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                         : "BEGIN");
     try {
         write_snapshot(*db, summary.origin, out, summary);
         db->reset_statements();

@@ -127,9 +127,16 @@ bool take_training_job(Connection& db, std::int64_t id) {
 std::int64_t apply_training(Connection& db, const core::TrainingDelta& delta) {
     core::TrainingDelta compacted = delta;
     compacted.compact();
+    // Counts never fall below 0 (CASE for the larger of two: SQLite's max(a, b) is GREATEST in
+    // PostgreSQL).
     auto& upsert = db.prepare(
-        "INSERT INTO classifier_tokens (hash, ham, spam) VALUES (?1, max(?2, 0), max(?3, 0)) "
-        "ON CONFLICT (hash) DO UPDATE SET ham = max(ham + ?2, 0), spam = max(spam + ?3, 0)");
+        "INSERT INTO classifier_tokens (hash, ham, spam) VALUES (?1, "
+        "CASE WHEN ?2 > 0 THEN ?2 ELSE 0 END, CASE WHEN ?3 > 0 THEN ?3 ELSE 0 END) "
+        "ON CONFLICT (hash) DO UPDATE SET "
+        "ham = CASE WHEN classifier_tokens.ham + ?2 > 0 THEN classifier_tokens.ham + ?2 ELSE 0 "
+        "END, "
+        "spam = CASE WHEN classifier_tokens.spam + ?3 > 0 THEN classifier_tokens.spam + ?3 "
+        "ELSE 0 END");
     auto& prune =
         db.prepare("DELETE FROM classifier_tokens WHERE hash = ?1 AND ham = 0 AND spam = 0");
     for (const auto& change : compacted.changes) {
@@ -142,7 +149,8 @@ std::int64_t apply_training(Connection& db, const core::TrainingDelta& delta) {
         }
     }
     auto& totals = db.prepare(
-        "UPDATE classifier_totals SET ham = max(ham + ?1, 0), spam = max(spam + ?2, 0), "
+        "UPDATE classifier_totals SET ham = CASE WHEN ham + ?1 > 0 THEN ham + ?1 ELSE 0 END, "
+        "spam = CASE WHEN spam + ?2 > 0 THEN spam + ?2 ELSE 0 END, "
         "generation = generation + 1 WHERE id = 1 RETURNING generation");
     totals.bind(1, compacted.ham_messages).bind(2, compacted.spam_messages);
     totals.step();
@@ -178,7 +186,10 @@ StoredModel read_model(Connection& db) {
 }  // namespace
 
 StoredModel load_model(Connection& db) {
-    db.exec("BEGIN");  // one snapshot for the totals and the counts
+    // One snapshot for the totals and the counts (PostgreSQL's default isolation, read
+    // committed, takes one per statement).
+    db.exec(db.dialect() == Dialect::postgresql ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                : "BEGIN");
     try {
         StoredModel model = read_model(db);
         db.reset_statements();

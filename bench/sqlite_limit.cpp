@@ -26,8 +26,8 @@
 #include "core/evaluate.hpp"
 #include "http/comment_service.hpp"
 #include "post_mix.hpp"
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
 
 namespace {

@@ -20,8 +20,8 @@
 #include "app/learn_cli.hpp"
 #include "app/moderator_cli.hpp"
 #include "app/rules_cli.hpp"
-#include "app/store_copy.hpp"
 #include "app/serve.hpp"
+#include "app/store_copy.hpp"
 #include "app/version.hpp"
 #include "store/backup.hpp"
 #include "store/comment_repository.hpp"
@@ -71,7 +71,8 @@ std::unique_ptr<store::Store> open_store(const Config& config, int& exit_code, b
         std::cerr << "vokter: " << store::printable_location(config.db) << ": " << e.what() << "\n";
         exit_code = 3;
     } catch (const std::exception& e) {
-        std::cerr << "vokter: cannot use the database " << store::printable_location(config.db) << ": " << e.what() << "\n";
+        std::cerr << "vokter: cannot use the database " << store::printable_location(config.db)
+                  << ": " << e.what() << "\n";
         exit_code = 1;
     }
     return nullptr;
@@ -124,8 +125,8 @@ int run_cli(int argc, char** argv) {
     add_config_flags(*migrate_cmd, config_file, given);
     migrate_cmd->callback(with_store([&](store::Store& store) {
         auto db = store.read();
-        std::cout << store::printable_location(store.options().path) << ": schema version " << store::schema_version(*db)
-                  << "\n";
+        std::cout << store::printable_location(store.options().path) << ": schema version "
+                  << store::schema_version(*db) << "\n";
         return 0;
     }));
 
@@ -241,12 +242,12 @@ int run_cli(int argc, char** argv) {
     auto* store_cmd = app.add_subcommand("store", "Move a database between SQLite and PostgreSQL");
     store_cmd->require_subcommand(1);
     auto* copy_cmd = store_cmd->add_subcommand(
-        "copy", "Copy everything from one database into another (SQLite file or PostgreSQL), "
-                "then compare every table's rows; stop the services on both first");
+        "copy",
+        "Copy everything from one database into another (SQLite file or PostgreSQL), "
+        "then compare every table's rows; stop the services on both first");
     copy_cmd->add_option("--from", copy.from, "the database to copy (a file or postgresql://…)")
         ->required();
-    copy_cmd->add_option("--to", copy.to, "the database to fill (created or migrated)")
-        ->required();
+    copy_cmd->add_option("--to", copy.to, "the database to fill (created or migrated)")->required();
     copy_cmd->add_flag("--replace", copy.replace,
                        "Empty a target that holds data first (refused without it)");
     copy_cmd->callback([&] { exit_code = copy_store(copy, std::cout, std::cerr); });

@@ -144,8 +144,8 @@ int serve(const Config& config) {
     try {
         if (std::string joined = shared_rules.join(); !joined.empty()) http::log_line(joined);
     } catch (const store::StoreError& e) {
-        std::cerr << "vokter: cannot read the rules of the database " << db_name << ": "
-                  << e.what() << "\n";
+        std::cerr << "vokter: cannot read the rules of the database " << db_name << ": " << e.what()
+                  << "\n";
         return 1;
     }
     store->on_announcement([&shared_rules](const std::string&) { shared_rules.follow(); });
@@ -158,8 +158,7 @@ int serve(const Config& config) {
     try {
         form_key = form_token_key(*store);  // the first start writes it
     } catch (const store::StoreError& e) {
-        std::cerr << "vokter: cannot write to the database " << db_name << ": " << e.what()
-                  << "\n";
+        std::cerr << "vokter: cannot write to the database " << db_name << ": " << e.what() << "\n";
         return 1;
     }
     http::Server server(

@@ -35,28 +35,17 @@ std::vector<Table> make_tables() {
          {{"id", 'i'}, {"uri", 't'}, {"title", 't'}, {"closed", 'i'}, {"created", 'i'}},
          "id"},
         {"comments",
-         {{"id", 'i'},
-          {"thread_id", 'i'},
-          {"parent_id", 'i'},
-          {"root_id", 'i'},
-          {"depth", 'i'},
-          {"name", 't'},
-          {"email", 't'},
-          {"website", 't'},
-          {"body", 't'},
-          {"body_fingerprint", 'i'},
-          {"ip", 't'},
-          {"user_agent", 't'},
-          {"referrer", 't'},
-          {"status", 't'},
-          {"score", 'r'},
-          {"ruleset_version", 't'},
-          {"source", 't'},
-          {"edit_token_hash", 'b'},
-          {"edit_until", 'i'},
-          {"created", 'i'},
-          {"updated", 'i'},
-          {"trained_as", 't'}},
+         {{"id", 'i'},         {"thread_id", 'i'},
+          {"parent_id", 'i'},  {"root_id", 'i'},
+          {"depth", 'i'},      {"name", 't'},
+          {"email", 't'},      {"website", 't'},
+          {"body", 't'},       {"body_fingerprint", 'i'},
+          {"ip", 't'},         {"user_agent", 't'},
+          {"referrer", 't'},   {"status", 't'},
+          {"score", 'r'},      {"ruleset_version", 't'},
+          {"source", 't'},     {"edit_token_hash", 'b'},
+          {"edit_until", 'i'}, {"created", 'i'},
+          {"updated", 'i'},    {"trained_as", 't'}},
          "depth, id"},
         {"rule_hits",
          {{"comment_id", 'i'},
@@ -113,7 +102,8 @@ std::vector<Table> make_tables() {
           {"body", 't'},
           {"created", 'i'}},
          "id"},
-        {"import_keys", {{"source", 't'}, {"external_id", 't'}, {"comment_id", 'i'}},
+        {"import_keys",
+         {{"source", 't'}, {"external_id", 't'}, {"comment_id", 'i'}},
          "source, external_id"},
     };
     std::vector<Table> tables;
@@ -129,9 +119,10 @@ std::vector<Table> make_tables() {
         t.insert = "INSERT INTO " + std::string(t.name) + " (" + names + ") VALUES (" + marks + ")";
         // The classifier's totals are one row every new database has: replaced, not added.
         if (std::string_view(t.name) == "classifier_totals") {
-            t.insert += " ON CONFLICT (id) DO UPDATE SET ham = excluded.ham, spam = excluded.spam, "
-                        "feature_version = excluded.feature_version, "
-                        "generation = excluded.generation";
+            t.insert +=
+                " ON CONFLICT (id) DO UPDATE SET ham = excluded.ham, spam = excluded.spam, "
+                "feature_version = excluded.feature_version, "
+                "generation = excluded.generation";
         }
         t.count = "SELECT count(*) FROM " + std::string(t.name);
         t.erase = "DELETE FROM " + std::string(t.name);
@@ -244,8 +235,7 @@ int copy_store(const StoreCopyOptions& options, std::ostream& out, std::ostream&
         const int version = store::schema_version(*from);
         if (version != store::latest_schema_version(from->dialect())) {
             err << "vokter: " << from_name << " has schema version " << version
-                << "; this vokter copies version "
-                << store::latest_schema_version(from->dialect())
+                << "; this vokter copies version " << store::latest_schema_version(from->dialect())
                 << (version > store::latest_schema_version(from->dialect())
                         ? " (it was written by a newer Vokter)\n"
                         : ": run `vokter migrate --db` on it first\n");

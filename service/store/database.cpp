@@ -68,8 +68,8 @@ bool is_postgresql_location(std::string_view location) {
     while (i < location.size() && std::isspace(static_cast<unsigned char>(location[i])))
         ++i;
     const std::size_t start = i;
-    while (i < location.size() && (std::isalnum(static_cast<unsigned char>(location[i])) ||
-                                   location[i] == '_'))
+    while (i < location.size() &&
+           (std::isalnum(static_cast<unsigned char>(location[i])) || location[i] == '_'))
         ++i;
     while (i < location.size() && location[i] == ' ')
         ++i;

@@ -22,7 +22,8 @@ namespace {
 // What to log about the file before SQLite opens it: a 0-byte file becomes a new database.
 std::vector<std::string> notes_before_open(const std::string& path) {
     std::error_code error;
-    if (is_postgresql_location(path) || path.empty() || path == ":memory:" || !std::filesystem::is_regular_file(path, error) ||
+    if (is_postgresql_location(path) || path.empty() || path == ":memory:" ||
+        !std::filesystem::is_regular_file(path, error) ||
         std::filesystem::file_size(path, error) != 0 || error) {
         return {};
     }
@@ -99,6 +100,7 @@ void probe_write(Connection& db) {
 
 Store::Store(StoreOptions options)
     : options_(std::move(options)),
+      shared_(is_postgresql_location(options_.path)),
       notes_(notes_before_open(options_.path)),
       writer_(open_writer(options_)) {
     writer_->run_exclusive([this](Connection& db) {
@@ -113,7 +115,7 @@ Store::Store(StoreOptions options)
             std::make_unique<Trainer>(options_.path, options_.durability, *writer_, classifier_);
     }
     if (options_.fold_counts_ms > 0) folder_ = std::thread([this] { fold_loop(); });
-    if (is_postgresql_location(options_.path)) {
+    if (shared_) {
         const std::string own = writer_->notify_id();
         listener_ = std::make_unique<PgListener>(
             options_.path, Writer::kNotifyChannel,
@@ -143,7 +145,7 @@ void Store::on_announcement(std::function<void(const std::string& kind)> callbac
 }
 
 void Store::announce(const std::string& kind) {
-    if (!listener_) return;
+    if (!shared_) return;
     auto db = read();
     db->prepare("SELECT pg_notify('vokter', CAST(?1 AS TEXT) || ' ' || CAST(?2 AS TEXT))")
         .bind(1, kind)
@@ -154,6 +156,27 @@ void Store::announce(const std::string& kind) {
 bool Store::fold_stopping_requested() {
     std::lock_guard lock(fold_mutex_);
     return fold_stopping_;
+}
+
+std::int64_t Store::fold_some() {
+    if (!shared()) {
+        return writer_->run([](Connection& db) { return fold_moderation_counts(db); });
+    }
+    // PostgreSQL, where replicas insert side by side: a comment of another replica's open
+    // transaction may hold an id below the newest one visible, and a fold past it would never
+    // count it. The SHARE lock waits for such transactions to end and holds new inserts off
+    // until this one commits (a fold takes a millisecond or two); the row lock keeps two
+    // replicas' folds from counting one span twice. Alone in its transaction, not in a batch
+    // beside this replica's own inserts: two replicas' batches could then wait for each other.
+    std::int64_t folded = 0;
+    writer_->run_exclusive([&](Connection& db) {
+        Transaction tx(db);
+        db.exec("LOCK TABLE comments IN SHARE MODE");
+        db.exec("SELECT 1 FROM moderation_counts_state FOR UPDATE");
+        folded = fold_moderation_counts(db);
+        tx.commit();
+    });
+    return folded;
 }
 
 void Store::fold_loop() {
@@ -171,9 +194,7 @@ void Store::fold_loop() {
                 behind = moderation_counts_behind(*db);
             }
             // A bounded span a job; more at once while a backlog remains.
-            while (behind &&
-                   writer_->run([](Connection& db) { return fold_moderation_counts(db); }) > 0 &&
-                   !fold_stopping_requested()) {
+            while (behind && fold_some() > 0 && !fold_stopping_requested()) {
             }
         } catch (const std::exception&) {
             // A storage fault (a full disk): the next round tries again, and the stats read

@@ -106,7 +106,7 @@ class Store {
 
     // True on PostgreSQL, where other replicas may share the database: limits and the rules
     // then live in it (store/shared_limits.hpp, app/rule_file.hpp).
-    bool shared() const { return listener_ != nullptr; }
+    bool shared() const { return shared_; }
 
     // What a public answer was read at: the writer's commits plus the changes other replicas
     // announced (PostgreSQL's notifications, a few milliseconds after their commits). Read it
@@ -126,10 +126,12 @@ class Store {
 
   private:
     void open_checks(SqliteConnection& db);  // verify_on_open (SQLite), on the writer thread
-    void fold_loop();                  // the counts folder's thread
+    void fold_loop();                        // the counts folder's thread
+    std::int64_t fold_some();                // one bounded span as a writer job: how many counted
     bool fold_stopping_requested();
 
     StoreOptions options_;
+    bool shared_;  // PostgreSQL
     std::vector<std::string> notes_;
     std::unique_ptr<Writer> writer_;
     core::LiveModel classifier_;
@@ -149,7 +151,7 @@ class Store {
     std::atomic<std::uint64_t> foreign_changes_{0};
     std::mutex announcement_mutex_;
     std::function<void(const std::string&)> on_announcement_;  // guarded by announcement_mutex_
-    std::unique_ptr<PgListener> listener_;  // PostgreSQL only; stopped first
+    std::unique_ptr<PgListener> listener_;                     // PostgreSQL only; stopped first
 };
 
 }  // namespace vokter::store

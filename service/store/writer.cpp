@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
 
@@ -50,8 +50,7 @@ Writer::Writer(const std::string& path, Durability durability, std::size_t max_b
                CheckpointPolicy checkpoints)
     : path_(path),
       sqlite_(!is_postgresql_location(path)),
-      sync_apart_(sqlite_ && durability == Durability::full && path != ":memory:" &&
-                  !path.empty()),
+      sync_apart_(sqlite_ && durability == Durability::full && path != ":memory:" && !path.empty()),
       // Commits only write the WAL; the syncer's fdatasync makes them durable (sync_apart_).
       db_(open_connection(path, sync_apart_ ? Durability::normal : durability)),
       notify_id_(sqlite_ ? std::string() : random_id()),
@@ -60,7 +59,8 @@ Writer::Writer(const std::string& path, Durability durability, std::size_t max_b
       checkpoints_(checkpoints),
       thread_([this] { loop(); }) {
     if (sqlite_) {
-        checkpointer_ = std::thread([this, path, durability] { checkpoint_loop(path, durability); });
+        checkpointer_ =
+            std::thread([this, path, durability] { checkpoint_loop(path, durability); });
     }
     if (sync_apart_) syncer_ = std::thread([this] { sync_loop(); });
 }

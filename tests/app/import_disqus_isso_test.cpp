@@ -12,8 +12,8 @@
 #include "app/import/importer.hpp"
 #include "app/import/isso_db.hpp"
 #include "import_support.hpp"
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/database.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
 
 namespace {

@@ -35,15 +35,18 @@ spam = 10.0
 [[rule]]
 id = "WORD"
 description = "a word this test holds"
-pattern = '(?i))" + word + R"('
+pattern = '(?i))" +
+           word + R"('
 score = 6.0
 )";
 }
 
 std::vector<std::string> serve_args(const std::string& db, const std::string& rules,
                                     const std::string& per_minute = "0") {
-    return {VOKTER_BINARY, "serve", "--listen", "127.0.0.1:0", "--db", db, "--rules", rules,
-            "--rate-limit-per-minute", per_minute};
+    return {VOKTER_BINARY, "serve", "--listen",
+            "127.0.0.1:0", "--db",  db,
+            "--rules",     rules,   "--rate-limit-per-minute",
+            per_minute};
 }
 
 httplib::Result post(int port, const std::string& thread, const std::string& body) {
@@ -63,8 +66,8 @@ json get_json(int port, const std::string& path) {
 
 // Runs `cluster` ARGS… (scripts/pg-cluster.sh); returns its standard output.
 std::string cluster(const std::string& command, const std::filesystem::path& dir) {
-    const std::string line = std::string(VOKTER_SOURCE_DIR) + "/scripts/pg-cluster.sh " +
-                             command + " " + dir.string();
+    const std::string line =
+        std::string(VOKTER_SOURCE_DIR) + "/scripts/pg-cluster.sh " + command + " " + dir.string();
     std::string out;
     FILE* pipe = ::popen(line.c_str(), "r");
     REQUIRE(pipe);
@@ -137,7 +140,8 @@ TEST_CASE("two replicas on one database share comments, rules and the rate limit
     // The 8 posts a minute of one address, spread over both replicas: 3 made above, 5 more
     // pass in turns, the next is refused by either.
     for (int i = 0; i < 5; ++i) {
-        auto res = post(i % 2 ? port_a : port_b, "/innlegg/2", "Innlegg nummer " + std::to_string(i));
+        auto res =
+            post(i % 2 ? port_a : port_b, "/innlegg/2", "Innlegg nummer " + std::to_string(i));
         REQUIRE(res);
         CHECK_MESSAGE(res->status == 201, res->body);
     }
@@ -161,9 +165,10 @@ TEST_CASE("PostgreSQL restarted under load: 503 with Retry-After, nothing acknow
     struct Stop {
         std::string folder;
         ~Stop() {
-            const std::string line = std::string(VOKTER_SOURCE_DIR) + "/scripts/pg-cluster.sh stop " +
-                                     folder + " >/dev/null 2>&1";
-            if (std::system(line.c_str()) != 0) std::fprintf(stderr, "cannot stop %s\n", folder.c_str());
+            const std::string line = std::string(VOKTER_SOURCE_DIR) +
+                                     "/scripts/pg-cluster.sh stop " + folder + " >/dev/null 2>&1";
+            if (std::system(line.c_str()) != 0)
+                std::fprintf(stderr, "cannot stop %s\n", folder.c_str());
         }
     } stop{folder};
     vokter::test::write_file(dir / "rules.toml", rule_file("v1", "kake"));
@@ -179,7 +184,8 @@ TEST_CASE("PostgreSQL restarted under load: 503 with Retry-After, nothing acknow
     for (int c = 0; c < 4; ++c) {
         clients.emplace_back([&, c] {
             for (int i = 0; running; ++i) {
-                auto res = post(port, "/innlegg/" + std::to_string(c), "Kommentar " + std::to_string(i));
+                auto res =
+                    post(port, "/innlegg/" + std::to_string(c), "Kommentar " + std::to_string(i));
                 if (!res) {
                     ++other;
                     continue;
@@ -287,7 +293,8 @@ TEST_CASE("store copy moves a database to PostgreSQL and back, byte-exact, refus
     CHECK(code == 1);
     CHECK(log.find("holds data already") != std::string::npos);
     // … unless asked to replace it.
-    std::tie(code, log) = command({"store", "copy", "--from", sqlite, "--to", postgres, "--replace"});
+    std::tie(code, log) =
+        command({"store", "copy", "--from", sqlite, "--to", postgres, "--replace"});
     CHECK_MESSAGE(code == 0, log);
     CHECK(exported(postgres, "replaced.jsonl") == before);
 

@@ -10,8 +10,8 @@
 #include <set>
 #include <thread>
 
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/database.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "support/test_support.hpp"
 
 using vokter::test::Process;
@@ -170,7 +170,8 @@ TEST_CASE("every acknowledged comment survives kill -9 of the server") {
     restarted.signal(SIGTERM);
     CHECK(restarted.wait() == 0);
 
-    vokter::store::SqliteConnection db((dir / "vokter.db").string(), vokter::store::Durability::full);
+    vokter::store::SqliteConnection db((dir / "vokter.db").string(),
+                                       vokter::store::Durability::full);
     const std::vector<long> lost = missing_comments(db, acknowledged);
     CHECK_MESSAGE(lost.empty(), lost.size(), " acknowledged comments were lost");
 }
@@ -278,7 +279,8 @@ TEST_CASE("kill -9 in the middle of large batches loses no acknowledged write an
     restarted.signal(SIGTERM);
     CHECK(restarted.wait() == 0);
 
-    vokter::store::SqliteConnection db((dir / "vokter.db").string(), vokter::store::Durability::full);
+    vokter::store::SqliteConnection db((dir / "vokter.db").string(),
+                                       vokter::store::Durability::full);
     auto& check = db.prepare("PRAGMA integrity_check");
     REQUIRE(check.step());
     CHECK(check.text(0) == "ok");
@@ -308,7 +310,8 @@ TEST_CASE("kill -9 in the middle of large batches loses no acknowledged write an
 TEST_CASE("a database written by a newer Vokter is refused with exit code 3") {
     TempDir dir;
     {
-        vokter::store::SqliteConnection db((dir / "vokter.db").string(), vokter::store::Durability::full);
+        vokter::store::SqliteConnection db((dir / "vokter.db").string(),
+                                           vokter::store::Durability::full);
         db.exec("PRAGMA user_version = 9999");
     }
     Process server(serve_args(dir), dir / "server.log");
@@ -410,7 +413,8 @@ TEST_CASE("backup writes a consistent copy; thread close makes the page refuse c
         server.signal(SIGTERM);
         CHECK(server.wait() == 0);
     }
-    vokter::store::SqliteConnection copy((dir / "copy.db").string(), vokter::store::Durability::full);
+    vokter::store::SqliteConnection copy((dir / "copy.db").string(),
+                                         vokter::store::Durability::full);
     auto& stmt = copy.prepare("SELECT body FROM comments");
     REQUIRE(stmt.step());
     CHECK(stmt.text(0) == "første");

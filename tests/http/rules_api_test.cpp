@@ -55,7 +55,7 @@ struct RulesServer {
     explicit RulesServer(bool embedded = false)
         : file(embedded ? "" : (dir / "rules.toml").string()),
           prepared(embedded || (write_file(file, rule_file_text("v1")), true)),
-          store(store::StoreOptions{(dir / "vokter.db").string(), store::Durability::normal}),
+          store(store::StoreOptions{location(dir / "vokter.db"), store::Durability::normal}),
           rule_file(file),
           rules(core::approve_all_ruleset()),
           loaded(rule_file.reload(rules, wall_ms())),

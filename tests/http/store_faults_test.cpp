@@ -14,8 +14,8 @@
 #include "core/active_ruleset.hpp"
 #include "http/server.hpp"
 #include "http/test_server.hpp"
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
 #include "support/storage_faults.hpp"
 #include "support/test_support.hpp"
@@ -120,7 +120,8 @@ void check_health_unwritable(const FaultServer& server, const std::string& reaso
 
 }  // namespace
 
-TEST_CASE("a lock held by another connection answers 503 with Retry-After, then recovers") {
+TEST_CASE("a lock held by another connection answers 503 with Retry-After, then recovers" *
+          doctest::test_suite("sqlite")) {
     TempDir dir;
     FaultServer server(dir / "vokter.db");
     REQUIRE(server.post("før låsen")->status == 201);
@@ -144,7 +145,8 @@ TEST_CASE("a lock held by another connection answers 503 with Retry-After, then 
     CHECK(server.post("etter låsen")->status == 201);
 }
 
-TEST_CASE("a full disk answers 503 with Retry-After, loses nothing, and recovers") {
+TEST_CASE("a full disk answers 503 with Retry-After, loses nothing, and recovers" *
+          doctest::test_suite("sqlite")) {
     TempDir dir;
     test::TmpfsMount disk(dir / "disk", 3u << 20);
     if (!disk.mounted()) {

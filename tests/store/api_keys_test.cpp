@@ -1,13 +1,12 @@
 // The API key table: add, look up by hash, list and remove.
 
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/api_keys.hpp"
 
 #include <doctest/doctest.h>
 
-#include "support/test_database.hpp"
-
 #include "store/migrations.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+#include "support/test_database.hpp"
 
 using namespace vokter::store;
 

@@ -3,8 +3,6 @@
 
 #include <doctest/doctest.h>
 
-#include "support/test_database.hpp"
-
 #include <string>
 #include <vector>
 
@@ -13,6 +11,7 @@
 #include "store/comment_repository.hpp"
 #include "store/moderation_repository.hpp"
 #include "store/store.hpp"
+#include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
 using namespace vokter;

@@ -2,10 +2,9 @@
 
 #include <doctest/doctest.h>
 
-#include "support/test_database.hpp"
-
 #include "store/migrations.hpp"
 #include "store/moderation_repository.hpp"
+#include "support/test_database.hpp"
 
 using namespace vokter;
 using namespace vokter::store;

@@ -1,10 +1,9 @@
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/migrations.hpp"
 
 #include <doctest/doctest.h>
 
+#include "store/sqlite/sqlite_connection.hpp"
 #include "support/test_database.hpp"
-
 #include "support/test_support.hpp"
 
 using namespace vokter::store;

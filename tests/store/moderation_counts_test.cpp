@@ -5,18 +5,17 @@
 
 #include <doctest/doctest.h>
 
-#include "support/test_database.hpp"
-
 #include <chrono>
 #include <random>
 #include <thread>
 
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
 #include "store/migrations.hpp"
 #include "store/moderation_repository.hpp"
 #include "store/moderation_stats.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
+#include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
 using namespace vokter;
@@ -193,7 +192,8 @@ TEST_CASE("the kept moderation counts equal the counts computed from the rows") 
     }
 }
 
-TEST_CASE("a comment that takes the id of a deleted, counted one is counted, once" * doctest::test_suite("sqlite")) {
+TEST_CASE("a comment that takes the id of a deleted, counted one is counted, once" *
+          doctest::test_suite("sqlite")) {
     SqliteConnection db(":memory:", Durability::normal);
     migrate(db);
     NewComment c;

@@ -4,18 +4,17 @@
 // write succeeds again, and no write that was reported committed is lost.
 #include <doctest/doctest.h>
 
-#include "support/test_database.hpp"
-
 #include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
 
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/store.hpp"
 #include "support/storage_faults.hpp"
+#include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
 using namespace vokter::store;
@@ -49,7 +48,8 @@ void make_database(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("a lock held by another connection: writes fail as unavailable, the store says so" * doctest::test_suite("sqlite")) {
+TEST_CASE("a lock held by another connection: writes fail as unavailable, the store says so" *
+          doctest::test_suite("sqlite")) {
     TempDir dir;
     Store store(options_for(dir / "s.db"));
     CHECK(store.write_health().writable);
@@ -90,7 +90,8 @@ TEST_CASE("a constraint failure is the job's own, not a storage fault") {
     CHECK(store.write_health().writable);
 }
 
-TEST_CASE("a full disk: writes fail as unavailable, none reported committed is lost" * doctest::test_suite("sqlite")) {
+TEST_CASE("a full disk: writes fail as unavailable, none reported committed is lost" *
+          doctest::test_suite("sqlite")) {
     TempDir dir;
     vokter::test::TmpfsMount disk(dir / "disk", 3u << 20);
     if (!disk.mounted()) {
@@ -144,7 +145,8 @@ TEST_CASE("a full disk: writes fail as unavailable, none reported committed is l
     CHECK_MESSAGE(lost == 0, lost << " of " << committed.size() << " committed writes were lost");
 }
 
-TEST_CASE("verify_on_open refuses a damaged file, naming the damage" * doctest::test_suite("sqlite")) {
+TEST_CASE("verify_on_open refuses a damaged file, naming the damage" *
+          doctest::test_suite("sqlite")) {
     TempDir dir;
     const auto path = dir / "s.db";
     make_database(path);
@@ -164,7 +166,8 @@ TEST_CASE("verify_on_open refuses a damaged file, naming the damage" * doctest::
     CHECK(refused);
 }
 
-TEST_CASE("verify_on_open passes a sound file and refuses one it can only read" * doctest::test_suite("sqlite")) {
+TEST_CASE("verify_on_open passes a sound file and refuses one it can only read" *
+          doctest::test_suite("sqlite")) {
     TempDir dir;
     const auto path = dir / "s.db";
     make_database(path);
@@ -187,7 +190,8 @@ TEST_CASE("verify_on_open passes a sound file and refuses one it can only read" 
     CHECK(refused);
 }
 
-TEST_CASE("a 0-byte file becomes a new database, and the store says so" * doctest::test_suite("sqlite")) {
+TEST_CASE("a 0-byte file becomes a new database, and the store says so" *
+          doctest::test_suite("sqlite")) {
     TempDir dir;
     const auto path = dir / "s.db";
     vokter::test::write_file(path, "");

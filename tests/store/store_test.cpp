@@ -2,13 +2,12 @@
 
 #include <doctest/doctest.h>
 
-#include "support/test_database.hpp"
-
 #include <atomic>
 #include <thread>
 #include <vector>
 
 #include "store/comment_repository.hpp"
+#include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
 using namespace vokter::store;

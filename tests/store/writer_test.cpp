@@ -1,4 +1,3 @@
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/writer.hpp"
 
 #include <doctest/doctest.h>
@@ -10,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/sqlite_connection.hpp"
 #include "support/test_database.hpp"
 #include "support/test_support.hpp"
 
@@ -76,7 +76,8 @@ TEST_CASE("concurrent jobs are committed, several to a transaction") {
     CHECK(commits < 800);
 }
 
-TEST_CASE("a durable writer syncs the WAL of a database reached through a symbolic link" * doctest::test_suite("sqlite")) {
+TEST_CASE("a durable writer syncs the WAL of a database reached through a symbolic link" *
+          doctest::test_suite("sqlite")) {
     vokter::test::TempDir dir;
     std::filesystem::create_directories(dir / "data");
     const std::string real = (dir / "data" / "w.db").string();
@@ -92,7 +93,8 @@ TEST_CASE("a durable writer syncs the WAL of a database reached through a symbol
     CHECK(count_rows(real) == 5);
 }
 
-TEST_CASE("with durability normal the writer never syncs the WAL itself" * doctest::test_suite("sqlite")) {
+TEST_CASE("with durability normal the writer never syncs the WAL itself" *
+          doctest::test_suite("sqlite")) {
     vokter::test::TempDir dir;
     Writer writer((dir / "w.db").string(), Durability::normal);
     create_table(writer);
@@ -196,7 +198,8 @@ TEST_CASE("an exception of the job reaches the caller, and the writer goes on") 
     }) == 42);
 }
 
-TEST_CASE("checkpoints copy the WAL into the database file beside the writer" * doctest::test_suite("sqlite")) {
+TEST_CASE("checkpoints copy the WAL into the database file beside the writer" *
+          doctest::test_suite("sqlite")) {
     vokter::test::TempDir dir;
     const std::string path = (dir / "w.db").string();
     Writer writer(path, Durability::normal, 128, CheckpointPolicy{20, 1'000'000});
@@ -214,7 +217,8 @@ TEST_CASE("checkpoints copy the WAL into the database file beside the writer" * 
     CHECK(database_size() >= before + 150'000);
 }
 
-TEST_CASE("under steady writes from many threads the WAL file stays bounded" * doctest::test_suite("sqlite")) {
+TEST_CASE("under steady writes from many threads the WAL file stays bounded" *
+          doctest::test_suite("sqlite")) {
     vokter::test::TempDir dir;
     const std::string path = (dir / "w.db").string();
     const CheckpointPolicy policy{20, 200};

@@ -58,7 +58,8 @@ std::string location(const std::filesystem::path& file) {
 std::string stored_bytes(const std::filesystem::path& file) {
     if (!server()) {
         std::string bytes = read_file(file);
-        if (std::filesystem::exists(file.string() + "-wal")) bytes += read_file(file.string() + "-wal");
+        if (std::filesystem::exists(file.string() + "-wal"))
+            bytes += read_file(file.string() + "-wal");
         return bytes;
     }
     const auto db = store::open_connection(location(file), store::Durability::normal);

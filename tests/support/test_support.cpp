@@ -1,13 +1,13 @@
 #include "support/test_support.hpp"
 
-#include "support/test_database.hpp"
-
 #include <fcntl.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "support/test_database.hpp"
 
 namespace vokter::test {
 

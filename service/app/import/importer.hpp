@@ -7,20 +7,19 @@
 // unknown status, a record without its thread) stops the import with the line and element before
 // anything is written. The second pass writes through the store's writer, one transaction per
 // batch, so a running `vokter serve` on the same database keeps answering meanwhile.
-// Idempotent: each imported record's source and id are kept (schema/sqlite/0010_import_keys.sql), and a
-// record imported before is counted as such and left alone, so importing the same file twice, or
-// a later export of the same blog, adds only what is new.
-// Replies keep their parent when the parent is in the export or was imported before; a reply
-// whose parent is in neither is attached to its thread as a top-level comment and counted. A
-// reply deeper than max_depth attaches to the ancestor at that depth, as a posted one does.
-// Websites that are no http(s) URL are dropped (pages link them). A record that differs in the
-// second pass from the first (a database in use) is left out and counted; when the second pass
-// fails, what was written stays and the error says how much ("import_partial").
-// Imported comments keep the status the source gave them; the rules do not score them (a
-// verdict needs the facts of the moment the comment was posted), so they carry score 0 and no
-// hits, except from a Vokter export, which keeps its verdicts and moderation log. With `learn`,
-// approved comments teach ham and spam comments teach spam, through the outbox like a moderator's
-// decisions (each can be unlearned by a later decision).
+// Idempotent: each imported record's source and id are kept (schema/sqlite/0010_import_keys.sql),
+// and a record imported before is counted as such and left alone, so importing the same file twice,
+// or a later export of the same blog, adds only what is new. Replies keep their parent when the
+// parent is in the export or was imported before; a reply whose parent is in neither is attached to
+// its thread as a top-level comment and counted. A reply deeper than max_depth attaches to the
+// ancestor at that depth, as a posted one does. Websites that are no http(s) URL are dropped (pages
+// link them). A record that differs in the second pass from the first (a database in use) is left
+// out and counted; when the second pass fails, what was written stays and the error says how much
+// ("import_partial"). Imported comments keep the status the source gave them; the rules do not
+// score them (a verdict needs the facts of the moment the comment was posted), so they carry score
+// 0 and no hits, except from a Vokter export, which keeps its verdicts and moderation log. With
+// `learn`, approved comments teach ham and spam comments teach spam, through the outbox like a
+// moderator's decisions (each can be unlearned by a later decision).
 
 #include <cstdint>
 #include <functional>

@@ -6,9 +6,9 @@
 #include "core/utf8_scan.hpp"
 #include "http/crypto.hpp"
 #include "http/submission_parser.hpp"
-#include "store/sqlite/sqlite_connection.hpp"
 #include "store/comment_repository.hpp"
 #include "store/database.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 
 namespace vokter::app {
 

@@ -316,8 +316,7 @@ void Server::Impl::handle_health(const httplib::Request&, httplib::Response& res
     // A round trip to the database, a lease from the pool included: a few microseconds on
     // SQLite, a network's and a server's time on PostgreSQL.
     const double latency_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked)
-            .count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
     // Not writable (a full disk, a lock, …): 503, so that `vokter healthcheck` and container
     // health checks see it; reads still work and are still answered.
     const store::WriteHealth write = store.write_health();

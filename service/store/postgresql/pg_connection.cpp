@@ -48,9 +48,7 @@ std::string trimmed(const char* message) {
 std::string decode_bytea(std::string_view text) {
     if (!text.starts_with("\\x")) return std::string(text);  // escape format: not configured
     text.remove_prefix(2);
-    const auto nibble = [](char c) {
-        return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-    };
+    const auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
     std::string bytes(text.size() / 2, '\0');
     for (std::size_t i = 0; i < bytes.size(); ++i)
         bytes[i] = static_cast<char>((nibble(text[2 * i]) << 4) | nibble(text[2 * i + 1]));
@@ -232,7 +230,8 @@ double PgStatement::real(int column) const {
 std::string_view PgStatement::text_view(int column) const {
     if (is_null(column)) return {};
     const char* text = PQgetvalue(result_, row_, column);
-    const std::string_view value(text, static_cast<std::size_t>(PQgetlength(result_, row_, column)));
+    const std::string_view value(text,
+                                 static_cast<std::size_t>(PQgetlength(result_, row_, column)));
     if (PQftype(result_, column) != kByteaOid) return value;
     if (decoded_.size() <= static_cast<std::size_t>(column)) {
         decoded_.resize(column + 1);
@@ -305,13 +304,13 @@ void PgConnection::connect() {
     }
     ++session_;
     // Notices ("relation already exists, skipping") are for people at a psql prompt.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     // Every commit waits for the WAL flush on the server: an acknowledged comment survives its
     // crash. Set here, whatever the server's or the role's default.
-    PGresult* result = PQexec(conn_,
-                              ("SET synchronous_commit = on; SET lock_timeout = " +
-                               std::to_string(busy_timeout_ms_))
-                                  .c_str());
+    PGresult* result = PQexec(conn_, ("SET synchronous_commit = on; SET lock_timeout = " +
+                                      std::to_string(busy_timeout_ms_))
+                                         .c_str());
     if (PQresultStatus(result) != PGRES_COMMAND_OK) fail(result, "session settings");
     PQclear(result);
 }

@@ -54,7 +54,7 @@ class PgStatement final : public Statement {
     struct Param {
         std::string value;
         bool null = true;
-        Oid type = 0;  // 0: for the server to infer
+        Oid type = 0;    // 0: for the server to infer
         int format = 0;  // 0 text, 1 binary (bytea)
     };
     Param& param(int index);
@@ -62,8 +62,8 @@ class PgStatement final : public Statement {
     bool on_row(int column) const;  // a row is current and has `column`
 
     PgConnection& db_;
-    std::string text_;  // the statement with $N placeholders
-    std::string name_;  // its name on the server
+    std::string text_;                    // the statement with $N placeholders
+    std::string name_;                    // its name on the server
     std::uint64_t prepared_session_ = 0;  // the session it was prepared on (0: none yet)
     std::vector<Param> params_;
     PGresult* result_ = nullptr;

@@ -32,7 +32,8 @@ void PgListener::loop() {
         PGconn* conn = PQconnectdbParams(keywords, values, 1);
         PGresult* listen = nullptr;
         if (PQstatus(conn) == CONNECTION_OK) {
-            PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+            PQsetNoticeProcessor(
+                conn, [](void*, const char*) {}, nullptr);
             listen = PQexec(conn, ("LISTEN " + channel_).c_str());
         }
         if (!listen || PQresultStatus(listen) != PGRES_COMMAND_OK) {

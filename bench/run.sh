@@ -246,6 +246,14 @@ if [ -x "$BUILD/bench/queue_bench" ]; then
     fi
 fi
 
+# PostgreSQL against SQLite, and two replicas against one (bench/pg_bench.sh), when the server
+# is installed (scripts/install-deps.sh postgresql).
+POSTGRESQL=""
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    POSTGRESQL=$(VOKTER="$BUILD/vokter" "$ROOT/bench/pg_bench.sh" "$([ $SMOKE = 1 ] && echo 1 || echo "$DURATION")" 2>&1) ||
+        { echo "$POSTGRESQL" >&2; echo "bench: bench/pg_bench.sh failed" >&2; exit 1; }
+fi
+
 {
     echo "# Vokter benchmark results"
     echo
@@ -345,6 +353,15 @@ fi
         echo '```'
         echo "$STORAGE"
         echo '```'
+    fi
+    if [ -n "$POSTGRESQL" ]; then
+        echo
+        echo "## On PostgreSQL (bench/pg_bench.sh)"
+        echo
+        echo "A throwaway PostgreSQL 15 cluster on the same disk and cores (fsync on, synchronous_commit on),"
+        echo "one \`vokter serve\` on each store; slices alternate between the stores (A B B A A B)."
+        echo
+        echo "$POSTGRESQL"
     fi
 } >"$OUT"
 echo "bench: results in $OUT" >&2

@@ -5,13 +5,15 @@
 # Usage: scripts/pg-cluster.sh start DIR    (DIR is made; an existing cluster there is reused)
 #        scripts/pg-cluster.sh stop DIR     (stops it and removes DIR)
 #        scripts/pg-cluster.sh halt DIR     (stops the server, keeping its data: start again)
+#        scripts/pg-cluster.sh crash DIR    (stops it as a crash would: no checkpoint, sessions
+#                                            cut; the next start recovers from the WAL)
 #        scripts/pg-cluster.sh conninfo DIR
 set -euo pipefail
 
 command="${1:-}"
 dir="${2:-}"
 if [ -z "$command" ] || [ -z "$dir" ]; then
-    echo "usage: $0 start|stop|halt|conninfo DIR" >&2
+    echo "usage: $0 start|stop|halt|crash|conninfo DIR" >&2
     exit 2
 fi
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
@@ -41,6 +43,11 @@ case "$command" in
                 --locale=C.UTF-8 --username="$owner" >"$dir/initdb.log" 2>&1 ||
                 { cat "$dir/initdb.log" >&2; exit 1; }
         fi
+        # A cluster a run that was stopped half-way left running: use it as it is.
+        if "${as_owner[@]}" "$bin/pg_ctl" --pgdata="$dir/data" status >/dev/null 2>&1; then
+            conninfo
+            exit 0
+        fi
         # Only the socket: nothing listens on the network. fsync stays on (the default), so a
         # commit the tests see acknowledged is on the disk as in production.
         "${as_owner[@]}" "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
@@ -60,11 +67,15 @@ case "$command" in
     halt)
         "${as_owner[@]}" "$bin/pg_ctl" --pgdata="$dir/data" --mode=fast --wait stop >/dev/null
         ;;
+    crash)
+        "${as_owner[@]}" "$bin/pg_ctl" --pgdata="$dir/data" --mode=immediate --wait stop \
+            >/dev/null
+        ;;
     conninfo)
         conninfo
         ;;
     *)
-        echo "usage: $0 start|stop|halt|conninfo DIR" >&2
+        echo "usage: $0 start|stop|halt|crash|conninfo DIR" >&2
         exit 2
         ;;
 esac

@@ -111,8 +111,6 @@ class Connection {
 
     // Rows changed by the last INSERT, UPDATE or DELETE.
     virtual int changes() const = 0;
-    // SQLite's rowid of the last INSERT; PostgreSQL has none (throws): use RETURNING.
-    virtual std::int64_t last_insert_id() const = 0;
 
     // How long a statement waits for another connection's lock before failing (SQLITE_BUSY;
     // PostgreSQL's lock_timeout). 5 s when opened.

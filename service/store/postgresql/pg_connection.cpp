@@ -378,11 +378,6 @@ void PgConnection::exec(std::string_view sql) {
     PQclear(result);
 }
 
-std::int64_t PgConnection::last_insert_id() const {
-    throw StoreError("last_insert_id: PostgreSQL has no rowid; the statement needs RETURNING",
-                     SQLITE_MISUSE);
-}
-
 void PgConnection::set_busy_timeout(int ms) {
     busy_timeout_ms_ = ms;
     exec("SET lock_timeout = " + std::to_string(ms));

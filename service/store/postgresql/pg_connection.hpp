@@ -89,7 +89,6 @@ class PgConnection final : public Connection {
     void reset_statements() override;
     void exec(std::string_view sql) override;
     int changes() const override { return changes_; }
-    std::int64_t last_insert_id() const override;
     void set_busy_timeout(int ms) override;
     bool in_transaction() const override;
 

@@ -157,9 +157,6 @@ void SqliteConnection::exec(std::string_view sql) {
     }
 }
 
-std::int64_t SqliteConnection::last_insert_id() const {
-    return sqlite3_last_insert_rowid(db_);
-}
 int SqliteConnection::changes() const {
     return sqlite3_changes(db_);
 }

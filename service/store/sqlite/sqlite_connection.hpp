@@ -53,7 +53,6 @@ class SqliteConnection final : public Connection {
     void reset_statements() override;
     void exec(std::string_view sql) override;
     int changes() const override;
-    std::int64_t last_insert_id() const override;
     void set_busy_timeout(int ms) override;
     bool in_transaction() const override;
     bool is_read_only() const override;

@@ -145,6 +145,8 @@ class Transaction {
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
+    // Runs `sql` (no parameters), then COMMIT: in one round trip to a PostgreSQL server.
+    void commit_after(const std::string& sql);
 
   private:
     Connection& db_;

@@ -261,9 +261,14 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     }
     std::uint64_t committing = 0;
     const auto commit = [&](Transaction& tx) {
-        if (!notify_id_.empty()) notify_commits();  // delivered when the COMMIT succeeds
         const auto started = Clock::now();
-        tx.commit();
+        if (notify_id_.empty()) {
+            tx.commit();
+        } else {
+            // The notification and the COMMIT in one round trip; it is delivered only if the
+            // COMMIT succeeds.
+            tx.commit_after("SELECT pg_notify('vokter', 'data " + notify_id_ + "')");
+        }
         committing += micros(Clock::now() - started);
     };
     std::vector<std::exception_ptr> failures(batch.size());

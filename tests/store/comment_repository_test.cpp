@@ -57,6 +57,33 @@ TEST_CASE("a stored comment reads back byte-exact with its verdict and hits") {
     CHECK(hits[0].detail == "2 links");
 }
 
+TEST_CASE("a comment's hits keep every byte of their texts, riskiest first") {
+    Db d;
+    NewComment c;
+    c.submission.thread = "/a";
+    c.submission.body = "Kjøp nå";
+    c.status = kPending;
+    c.created = 1000;
+    c.verdict.hits = {{"A_RULE", 2.5, "body", R"(quotes " and \ backslash, {braces}, commas)"},
+                      {"B", -0.125, "name", "æøå 🫐 NULL"},
+                      {"C", 1e-3, "", ""},
+                      {"A_RULE", 3, "website", "the same rule again"}};
+    const auto id = insert_comment(d.db, c);
+    const auto hits = comment_hits(d.db, id);
+    const std::vector<std::size_t> order = {3, 0, 2, 1};  // by score, highest first
+    REQUIRE(hits.size() == order.size());
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+        CAPTURE(i);
+        const core::Hit& want = c.verdict.hits[order[i]];
+        CHECK(hits[i].rule == want.rule);
+        CHECK(hits[i].score == want.score);
+        CHECK(hits[i].field == want.field);
+        CHECK(hits[i].detail == want.detail);
+    }
+    c.verdict.hits.clear();  // none at all
+    CHECK(comment_hits(d.db, insert_comment(d.db, c)).empty());
+}
+
 TEST_CASE("the thread page shows approved comments only, keeping hidden parents as placeholders") {
     Db d;
     const auto root = d.add("/t", "rot", kApproved, 1);

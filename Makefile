@@ -48,7 +48,7 @@ test-akismet:
 # (build/asan, -O1 as libFuzzer advises) for the fuzz targets and the sanitized test suites.
 ASAN := build/asan
 fuzz-build:
-	@scripts/install-deps.sh build bench fuzz
+	@scripts/install-deps.sh build bench fuzz postgresql
 	@CXX=clang++ cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
 		-DVOKTER_FUZZ=ON \
 		-DVOKTER_BUILD_BENCH=OFF >/dev/null

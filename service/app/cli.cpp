@@ -99,10 +99,15 @@ int run_cli(int argc, char** argv) {
             if (!config) return void(exit_code = 1);
             auto store = open_store(*config, exit_code, classifier);
             if (!store) return;
-            if constexpr (std::is_invocable_v<decltype(run), store::Store&, const Config&>) {
-                exit_code = run(*store, *config);
-            } else {
-                exit_code = run(*store);
+            try {
+                if constexpr (std::is_invocable_v<decltype(run), store::Store&, const Config&>) {
+                    exit_code = run(*store, *config);
+                } else {
+                    exit_code = run(*store);
+                }
+            } catch (const store::StoreError& e) {  // a storage fault, or a refusal (backup)
+                std::cerr << "vokter: " << e.what() << "\n";
+                exit_code = 1;
             }
         };
     };

@@ -106,7 +106,8 @@ int serve(const Config& config) {
         std::cerr << "vokter: " << db_name << ": " << e.what() << "\n";
         return 3;
     } catch (const store::StoreError& e) {
-        if (store::is_postgresql_location(config.db) && e.is_unavailable()) {
+        // A server that cannot be reached (not one that refuses writes: exit code 5 below).
+        if (store::is_postgresql_location(config.db) && e.is_unreachable()) {
             std::cerr << "vokter: cannot reach the PostgreSQL database " << db_name << ": "
                       << e.what() << "\n";
             return 6;
@@ -141,18 +142,19 @@ int serve(const Config& config) {
     }
     http::log_line("rules " + rule_file.status().version + " in force");
     SharedRules shared_rules(*store, rule_file, rules);  // replicas on PostgreSQL
-    try {
-        if (std::string joined = shared_rules.join(); !joined.empty()) http::log_line(joined);
-    } catch (const store::StoreError& e) {
-        std::cerr << "vokter: cannot read the rules of the database " << db_name << ": " << e.what()
-                  << "\n";
-        return 1;
-    }
+    // Followed from before the join, so that no other replica's change falls between the two.
     store->on_announcement([&shared_rules](const std::string&) { shared_rules.follow(); });
     struct Unsubscribe {  // before shared_rules goes: the listener's thread may be in follow()
         store::Store& store;
         ~Unsubscribe() { store.on_announcement({}); }
     } unsubscribe{*store};
+    try {
+        if (std::string joined = shared_rules.join(); !joined.empty()) http::log_line(joined);
+    } catch (const std::exception& e) {
+        std::cerr << "vokter: cannot share the rule file through the database " << db_name << ": "
+                  << e.what() << "\n";
+        return 1;
+    }
 
     std::string form_key;
     try {

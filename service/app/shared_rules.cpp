@@ -63,14 +63,21 @@ std::string SharedRules::join() {
         store_.announce("rules");
         return "rules: " + file_.path() + " published to the database for the other replicas";
     }
-    replace_file_atomically(file_.path(), theirs->text, file_.path() + ".bak");
-    if (!file_.reload(rules_, http::now_ms())) {
+    if (!adopt(theirs->text, ours)) {
         return "rules: the database's rule file does not load here, the file's stay in force:\n" +
                file_.status().last_error;
     }
     in_force_sha_ = theirs->sha;
     return "rules: the database's rule file (the other replicas') written to " + file_.path() +
            " (the old one kept as .bak) and in force";
+}
+
+bool SharedRules::adopt(const std::string& text, const std::string& ours) {
+    replace_file_atomically(file_.path(), text, file_.path() + ".bak");
+    if (file_.reload(rules_, http::now_ms())) return true;
+    // The file must stay one that loads: a restart would refuse it otherwise.
+    replace_file_atomically(file_.path(), ours, file_.path() + ".bak");
+    return false;
 }
 
 bool SharedRules::publish() {
@@ -100,10 +107,11 @@ void SharedRules::follow() {
     try {
         const auto theirs = published(store_);
         if (!theirs || theirs->sha == in_force_sha_) return;
-        replace_file_atomically(file_.path(), theirs->text, file_.path() + ".bak");
-        if (!file_.reload(rules_, http::now_ms())) {
-            http::log_line("rules: another replica's rule file does not load here:\n" +
-                           file_.status().last_error);
+        if (!adopt(theirs->text, file_text())) {
+            http::log_line(
+                "rules: another replica's rule file does not load here, ours stay "
+                "in force:\n" +
+                file_.status().last_error);
             return;
         }
         in_force_sha_ = theirs->sha;

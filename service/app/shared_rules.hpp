@@ -36,6 +36,9 @@ class SharedRules {
   private:
     bool active() const;
     std::string file_text() const;
+    // Writes `text` to the rule file and puts it in force; when it does not load, writes `ours`
+    // back (the rules in force stay) and returns false.
+    bool adopt(const std::string& text, const std::string& ours);
 
     store::Store& store_;
     RuleFile& file_;

@@ -93,9 +93,9 @@ Transaction::Transaction(Connection& db) : db_(db) {
 }
 
 Transaction::~Transaction() {
-    // Nothing to roll back when the database already ended the transaction (SQLite after a
-    // full disk, PostgreSQL after a lost connection).
-    if (done_ || !db_.in_transaction()) return;
+    // Nothing to roll back when SQLite already ended the transaction (after a full disk). A
+    // PostgreSQL connection is told even then: it forgets a transaction its lost session took.
+    if (done_ || (db_.dialect() == Dialect::sqlite && !db_.in_transaction())) return;
     try {
         db_.exec("ROLLBACK");
     } catch (const StoreError&) {  // nothing more to do: the connection rolls back on close

@@ -32,6 +32,8 @@ class StoreError : public std::runtime_error {
     bool is_busy() const;       // SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock
     bool is_read_only() const;  // SQLITE_READONLY: the file (or its folder) cannot be written
     bool is_damaged() const;    // SQLITE_CORRUPT, SQLITE_NOTADB: the file is damaged
+    // SQLITE_CANTOPEN: the file cannot be opened, or the database server not reached.
+    bool is_unreachable() const { return (code_ & 0xFF) == 14; }
     // The fault in a few words for people ("the disk is full"); what() for anything else.
     std::string reason() const;
 

@@ -373,3 +373,14 @@ TEST_CASE("every acknowledged comment survives kill -9 of the server on PostgreS
     CHECK_MESSAGE(lost == 0, lost << " acknowledged comments were lost");
     CHECK(acknowledged.size() >= 200);
 }
+
+TEST_CASE("vokter backup refuses a PostgreSQL database and names pg_dump" *
+          doctest::test_suite("postgresql")) {
+    TempDir dir;
+    Process backup({VOKTER_BINARY, "backup", "--db", vokter::test::location(dir / "vokter.db"),
+                    "--to", (dir / "copy.db").string()},
+                   dir / "backup.log");
+    CHECK(backup.wait() == 1);
+    CHECK(backup.log().find("pg_dump") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "copy.db"));
+}

@@ -49,3 +49,41 @@ TEST_CASE("a reader sees what the writer committed before it was lent") {
     auto db = store.read();
     CHECK(find_thread(*db, "/a"));
 }
+
+TEST_CASE("a session the server ended is opened again for the next statement, not failed" *
+          doctest::test_suite("postgresql")) {
+    REQUIRE(vokter::test::testing_postgresql());
+    vokter::test::TempDir dir;
+    Store store(StoreOptions{vokter::test::location(dir / "s.db"), Durability::normal, 1});
+    const auto pid_of = [](Connection& db) {
+        auto& stmt = db.prepare("SELECT pg_backend_pid()");
+        stmt.step();
+        const std::int64_t pid = stmt.int64(0);
+        stmt.reset();
+        return pid;
+    };
+    const auto terminate = [&](std::int64_t pid) {
+        auto other = open_connection(store.options().path, Durability::normal);
+        auto& stmt = other->prepare("SELECT pg_terminate_backend(CAST(?1 AS INTEGER), 5000)");
+        stmt.bind(1, pid).step();
+        CHECK(stmt.int64(0) == 1);
+    };
+    // A pooled reader: its next read runs on a new session.
+    std::int64_t reader = 0;
+    {
+        auto db = store.read();
+        reader = pid_of(*db);
+    }
+    terminate(reader);
+    {
+        auto db = store.read();
+        CHECK(pid_of(*db) != reader);
+        CHECK(get_setting(*db, "nothing") == std::nullopt);
+    }
+    // The writer: the BEGIN of its next batch runs on a new session.
+    const std::int64_t writer = store.writer().run([&](Connection& db) { return pid_of(db); });
+    terminate(writer);
+    store.writer().run([](Connection& db) { put_setting(db, "after", "ja"); });
+    CHECK(store.writer().run([&](Connection& db) { return pid_of(db); }) != writer);
+    CHECK(get_setting(*store.read(), "after") == "ja");
+}

@@ -57,6 +57,17 @@ std::string decode_bytea(std::string_view text) {
 
 }  // namespace
 
+PGconn* connect_to(const std::string& conninfo) {
+    // The connection string is expanded first; the settings after it override what it says.
+    // Keepalives: a session a network failure cut is noticed in about 25 s, not the system's
+    // two hours (TCP only; a Unix socket needs none).
+    const char* keywords[] = {
+        "dbname",          "client_encoding",     "fallback_application_name", "connect_timeout",
+        "keepalives_idle", "keepalives_interval", "keepalives_count",          nullptr};
+    const char* values[] = {conninfo.c_str(), "UTF8", "vokter", "5", "10", "5", "3", nullptr};
+    return PQconnectdbParams(keywords, values, 1);
+}
+
 // --- PgStatement --------------------------------------------------------------------------
 
 PgStatement::PgStatement(PgConnection& db, const char* sql, std::string name)
@@ -134,6 +145,10 @@ Statement& PgStatement::bind_real(int index, double value) {
 }
 
 Statement& PgStatement::bind_text(int index, std::string_view text) {
+    // Text goes as a C string, and PostgreSQL's text holds no NUL: refuse rather than cut it.
+    if (text.find('\0') != std::string_view::npos) {
+        throw StoreError("bind: text with a NUL byte cannot be stored in PostgreSQL", 20);
+    }
     Param& p = param(index);
     p.value.assign(text);
     p.null = false;
@@ -160,6 +175,19 @@ Statement& PgStatement::bind_null(int index) {
 }
 
 void PgStatement::execute() {
+    // libpq notices a session the server ended (a restart, an idle timeout) only when it next
+    // sends on it. A statement outside a transaction (a BEGIN, a read, an autocommitted write)
+    // then fails without having run: connect again and send it once more.
+    const bool alone = begins_ || !db_.in_transaction_;
+    try {
+        execute_once();
+    } catch (const StoreError&) {
+        if (!alone || !db_.conn_ || PQstatus(db_.conn_) == CONNECTION_OK) throw;
+        execute_once();
+    }
+}
+
+void PgStatement::execute_once() {
     PGconn* conn = db_.session(begins_);
     const int n = static_cast<int>(params_.size());
     if (prepared_session_ != db_.session_) {
@@ -195,8 +223,9 @@ bool PgStatement::step() {
     if (!executed_) execute();
     if (!result_) return false;
     if (row_ < PQntuples(result_)) ++row_;
-    decoded_.clear();
-    is_decoded_.clear();
+    // Sized once a row: views of bytea columns decoded earlier stay valid until the next step.
+    decoded_.assign(static_cast<std::size_t>(PQnfields(result_)), std::string());
+    is_decoded_.assign(static_cast<std::size_t>(PQnfields(result_)), false);
     return row_ < PQntuples(result_);
 }
 
@@ -233,10 +262,6 @@ std::string_view PgStatement::text_view(int column) const {
     const std::string_view value(text,
                                  static_cast<std::size_t>(PQgetlength(result_, row_, column)));
     if (PQftype(result_, column) != kByteaOid) return value;
-    if (decoded_.size() <= static_cast<std::size_t>(column)) {
-        decoded_.resize(column + 1);
-        is_decoded_.resize(column + 1);
-    }
     if (!is_decoded_[column]) {
         decoded_[column] = decode_bytea(value);
         is_decoded_[column] = true;
@@ -277,7 +302,9 @@ std::string PgConnection::printable(const std::string& conninfo) {
     }
     std::string out;
     for (const PQconninfoOption* o = options; o->keyword; ++o) {
-        if (!o->val || std::strcmp(o->keyword, "password") == 0) continue;
+        if (!o->val || std::strcmp(o->keyword, "password") == 0 ||
+            std::strcmp(o->keyword, "sslpassword") == 0)
+            continue;
         if (!out.empty()) out += ' ';
         out += o->keyword;
         out += '=';
@@ -290,10 +317,7 @@ std::string PgConnection::printable(const std::string& conninfo) {
 void PgConnection::connect() {
     PQfinish(conn_);
     // The connection string is expanded first; the settings after it override what it says.
-    const char* keywords[] = {"dbname", "client_encoding", "fallback_application_name",
-                              "connect_timeout", nullptr};
-    const char* values[] = {conninfo_.c_str(), "UTF8", "vokter", "5", nullptr};
-    conn_ = PQconnectdbParams(keywords, values, 1);
+    conn_ = connect_to(conninfo_);
     in_transaction_ = false;
     if (PQstatus(conn_) != CONNECTION_OK) {
         const std::string message = "cannot connect to PostgreSQL (" + printable(conninfo_) +
@@ -334,6 +358,10 @@ void PgConnection::fail(PGresult* result, std::string_view what) {
     message += trimmed(result ? PQresultErrorMessage(result) : nullptr);
     if (message.ends_with(": ")) message += trimmed(PQerrorMessage(conn_));
     PQclear(result);
+    if (conn_ && PQstatus(conn_) == CONNECTION_OK) {  // a failed COMMIT leaves no transaction
+        const PGTransactionStatusType status = PQtransactionStatus(conn_);
+        in_transaction_ = status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+    }
     // No SQLSTATE: libpq lost the session (the server went away mid-statement).
     if (!state || PQstatus(conn_) != CONNECTION_OK)
         throw StoreError(message, SQLITE_CANTOPEN, "the database server cannot be reached");
@@ -368,7 +396,7 @@ void PgConnection::exec(std::string_view sql) {
         in_transaction_ = false;  // the server rolled it back when the session ended
         return;
     }
-    PGconn* conn = session(false);
+    PGconn* conn = session(sql.starts_with("BEGIN"));
     PGresult* result = PQexec(conn, std::string(sql).c_str());
     const ExecStatusType status = PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

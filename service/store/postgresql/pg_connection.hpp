@@ -26,6 +26,10 @@ namespace vokter::store {
 
 class PgConnection;
 
+// A new libpq session to `conninfo` with Vokter's client settings (UTF-8, keepalives, a 5-s
+// connect timeout); check PQstatus.
+PGconn* connect_to(const std::string& conninfo);
+
 class PgStatement final : public Statement {
   public:
     PgStatement(PgConnection& db, const char* sql, std::string name);
@@ -59,6 +63,7 @@ class PgStatement final : public Statement {
     };
     Param& param(int index);
     void execute();
+    void execute_once();
     bool on_row(int column) const;  // a row is current and has `column`
 
     PgConnection& db_;

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "store/postgresql/pg_connection.hpp"
+
 namespace vokter::store {
 
 PgListener::PgListener(std::string conninfo, std::string channel,
@@ -26,10 +28,7 @@ void PgListener::loop() {
     pthread_setname_np(pthread_self(), "vokter-listen");
     bool lost = false;  // a session was open before: notifications may have been missed
     while (!stopping_) {
-        const char* keywords[] = {"dbname", "client_encoding", "fallback_application_name",
-                                  "connect_timeout", nullptr};
-        const char* values[] = {conninfo_.c_str(), "UTF8", "vokter", "5", nullptr};
-        PGconn* conn = PQconnectdbParams(keywords, values, 1);
+        PGconn* conn = connect_to(conninfo_);
         PGresult* listen = nullptr;
         if (PQstatus(conn) == CONNECTION_OK) {
             PQsetNoticeProcessor(

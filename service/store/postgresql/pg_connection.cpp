@@ -352,7 +352,9 @@ PGconn* PgConnection::session(bool begins_transaction) {
 }
 
 void PgConnection::fail(PGresult* result, std::string_view what) {
-    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    // Copied: the result, which owns the field, is cleared before the throw.
+    const char* field = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string state = field ? field : "";
     std::string message(what);
     message += ": ";
     message += trimmed(result ? PQresultErrorMessage(result) : nullptr);
@@ -363,7 +365,7 @@ void PgConnection::fail(PGresult* result, std::string_view what) {
         in_transaction_ = status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
     }
     // No SQLSTATE: libpq lost the session (the server went away mid-statement).
-    if (!state || PQstatus(conn_) != CONNECTION_OK)
+    if (state.empty() || !conn_ || PQstatus(conn_) != CONNECTION_OK)
         throw StoreError(message, SQLITE_CANTOPEN, "the database server cannot be reached");
     const Mapped mapped = map_sqlstate(state);
     throw StoreError(message, mapped.code, mapped.reason);

@@ -35,6 +35,7 @@ PG=$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR")
 
 start() {  # NAME DB: starts `vokter serve` in this shell (not a subshell: its pid is kept for
           # the cleanup), and sets PORT
+    : >"$WORK/$1.log"  # made here: the server's own redirection may come after the first read
     VOKTER_RATE_LIMIT_PER_MINUTE=0 VOKTER_LOG_REQUESTS=false \
         "$VOKTER" serve --listen 127.0.0.1:0 --db "$2" 2>"$WORK/$1.log" &
     PIDS+=($!)

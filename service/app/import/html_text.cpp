@@ -2,6 +2,7 @@
 
 #include <libxml/HTMLparser.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/text.hpp"
@@ -99,8 +100,11 @@ void walk(const xmlNode* node, TextWriter& out, bool preformatted) {
         if (name == "a") {
             const std::string href =
                 unwrap_disqus_link(core::trim_ascii_space(attribute(child, "href")));
+            // The writer may have dropped a space it held before the link (a block inside
+            // it): the text can be shorter now than when the link began.
+            const std::string_view written = out.str();
             const std::string_view shown =
-                core::trim_ascii_space(std::string_view(out.str()).substr(before));
+                core::trim_ascii_space(written.substr(std::min(before, written.size())));
             if (!href.empty() && shown != href) {
                 if (shown.empty()) {
                     out.text(href, true);

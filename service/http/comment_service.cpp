@@ -32,7 +32,10 @@ Submitted CommentService::submit(core::Submission submission,
     core::Context context;
     {
         auto db = store_.read();
-        if (auto thread = store::find_thread(*db, submission.thread)) {
+        store::SubmissionFacts facts =
+            store::submission_facts(*db, submission, now_ms - policy_.resubmission_seconds * 1000,
+                                    rules->fact_windows(), now_ms);
+        if (const auto& thread = facts.thread) {
             if (thread->closed) fail(403, "comments on this page are closed");
             if (submission.title.empty() || !thread->title.empty()) comment.thread_id = thread->id;
         }
@@ -50,10 +53,8 @@ Submitted CommentService::submit(core::Submission submission,
             comment.root_id = parent->root_id;
             comment.depth = parent->depth + 1;
         }
-        if (store::is_resubmission(*db, submission, now_ms - policy_.resubmission_seconds * 1000)) {
-            fail(409, "this comment was already posted");
-        }
-        context = store::gather_context(*db, submission, rules->fact_windows(), now_ms);
+        if (facts.resubmission) fail(409, "this comment was already posted");
+        context = std::move(facts.context);
     }
     context.form_rendered_at = form_rendered_at;
     context.classifier = store_.classifier().current();

@@ -129,6 +129,18 @@ core::Context gather_context(Connection& db, const core::Submission& submission,
 // or after `since_ms`: a resubmission (double click, reload) rather than a new comment.
 bool is_resubmission(Connection& db, const core::Submission& submission, std::int64_t since_ms);
 
+// What checking a new comment reads before its verdict: its thread (none if the page has no
+// comments yet), is_resubmission(submission, resubmission_since_ms) and gather_context(). On
+// PostgreSQL in one statement: one round trip to the server instead of three.
+struct SubmissionFacts {
+    std::optional<ThreadInfo> thread;
+    bool resubmission = false;
+    core::Context context;
+};
+SubmissionFacts submission_facts(Connection& db, const core::Submission& submission,
+                                 std::int64_t resubmission_since_ms,
+                                 const core::FactWindows& windows, std::int64_t now_ms);
+
 // One page of a thread's approved comments: `limit` top-level comments after `after`, each with
 // all its approved replies (oldest first) as a tree.
 ThreadPage thread_page(Connection& db, const std::string& uri, SortOrder sort, int limit,

@@ -107,11 +107,6 @@ void Transaction::commit() {
     done_ = true;
 }
 
-void Transaction::commit_after(const std::string& sql) {
-    db_.exec(sql + "; COMMIT");
-    done_ = true;
-}
-
 Savepoint::Savepoint(Connection& db) : db_(db) {
     db_.prepare("SAVEPOINT job").run();
 }

@@ -29,7 +29,10 @@ class StoreError : public std::runtime_error {
     // is locked (past the busy timeout) or read-only, an I/O error, a damaged file, a database
     // server that cannot be reached. Retrying later may succeed; the HTTP layer answers 503.
     bool is_unavailable() const;
-    bool is_busy() const;       // SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock
+    bool is_busy() const;  // SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock
+    // SQLITE_BUSY_SNAPSHOT; on PostgreSQL a deadlock or a serialization failure: the server
+    // aborted the transaction for another's sake, and running it again may well succeed.
+    bool is_conflict() const { return code_ == 517; }  // SQLITE_BUSY_SNAPSHOT
     bool is_read_only() const;  // SQLITE_READONLY: the file (or its folder) cannot be written
     bool is_damaged() const;    // SQLITE_CORRUPT, SQLITE_NOTADB: the file is damaged
     // SQLITE_CANTOPEN: the file cannot be opened, or the database server not reached.
@@ -147,8 +150,6 @@ class Transaction {
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
-    // Runs `sql` (no parameters), then COMMIT: in one round trip to a PostgreSQL server.
-    void commit_after(const std::string& sql);
 
   private:
     Connection& db_;

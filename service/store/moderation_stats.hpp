@@ -56,9 +56,10 @@ ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days =
 // Adds comments not yet counted (ids above moderation_counts_state.counted_through), at most
 // `max_ids` ids of them, to the kept counts, in the caller's write transaction; returns how many
 // ids it moved past (0 when there were none). The bound keeps each fold's share of a write
-// batch small (under a millisecond for 128 comments). The store runs it every
-// StoreOptions::fold_counts_ms, again at once while more remain, so that moderation_stats()
-// reads a few hundred comments at most row by row.
+// batch small (under a millisecond for 128 comments on SQLite; PostgreSQL folds 1,024 at a time
+// in about 6 ms, Store::fold_some). The store runs it every
+// StoreOptions::fold_counts_ms, again at once while a full span was folded, so that
+// moderation_stats() reads a few hundred comments at most row by row.
 std::int64_t fold_moderation_counts(Connection& db, std::int64_t max_ids = 128);
 
 // Whether some comments are not yet counted (a fold would find work).

@@ -19,6 +19,13 @@ namespace vokter::store {
 
 namespace {
 
+// Ids a fold of the moderation counts takes at most (fold_moderation_counts): a few
+// milliseconds' work, so that a fold holds the writer (on PostgreSQL, inserts) off only briefly.
+// PostgreSQL folds less often (Store::fold_interval_ms) and so takes more at a time: much of a
+// fold's cost there is its own, whatever its span (the locks, planning the views).
+constexpr std::int64_t kFoldSpan = 128;
+constexpr std::int64_t kSharedFoldSpan = 1024;
+
 // What to log about the file before SQLite opens it: a 0-byte file becomes a new database.
 std::vector<std::string> notes_before_open(const std::string& path) {
     std::error_code error;
@@ -114,7 +121,7 @@ Store::Store(StoreOptions options)
         trainer_ =
             std::make_unique<Trainer>(options_.path, options_.durability, *writer_, classifier_);
     }
-    if (options_.fold_counts_ms > 0) folder_ = std::thread([this] { fold_loop(); });
+    if (fold_interval_ms() > 0) folder_ = std::thread([this] { fold_loop(); });
     if (shared_) {
         const std::string own = writer_->notify_id();
         listener_ = std::make_unique<PgListener>(
@@ -153,6 +160,11 @@ void Store::announce(const std::string& kind) {
         .run();
 }
 
+int Store::fold_interval_ms() const {
+    if (options_.fold_counts_ms >= 0) return options_.fold_counts_ms;
+    return shared_ ? 500 : 25;
+}
+
 bool Store::fold_stopping_requested() {
     std::lock_guard lock(fold_mutex_);
     return fold_stopping_;
@@ -160,7 +172,7 @@ bool Store::fold_stopping_requested() {
 
 std::int64_t Store::fold_some() {
     if (!shared()) {
-        return writer_->run([](Connection& db) { return fold_moderation_counts(db); });
+        return writer_->run([](Connection& db) { return fold_moderation_counts(db, kFoldSpan); });
     }
     // PostgreSQL, where replicas insert side by side: a comment of another replica's open
     // transaction may hold an id below the newest one visible, and a fold past it would never
@@ -168,12 +180,21 @@ std::int64_t Store::fold_some() {
     // until this one commits (a fold takes a millisecond or two); the row lock keeps two
     // replicas' folds from counting one span twice. Alone in its transaction, not in a batch
     // beside this replica's own inserts: two replicas' batches could then wait for each other.
+    // While another replica folds, this one leaves it the work rather than queue for the
+    // SHARE lock behind it (holding up inserts the longer). The commit does not wait for its
+    // WAL flush, so that no flush happens under the lock: a fold lost to a crash loses its
+    // counts and its counted_through alike, and the next fold counts those comments again.
     std::int64_t folded = 0;
     writer_->run_exclusive([&](Connection& db) {
         Transaction tx(db);
+        auto& alone = db.prepare("SELECT pg_try_advisory_xact_lock(130220916237683)");
+        const bool first = alone.step() && alone.int64(0) != 0;
+        alone.reset();
+        if (!first) return;
+        db.exec("SET LOCAL synchronous_commit = off");
         db.exec("LOCK TABLE comments IN SHARE MODE");
         db.exec("SELECT 1 FROM moderation_counts_state FOR UPDATE");
-        folded = fold_moderation_counts(db);
+        folded = fold_moderation_counts(db, kSharedFoldSpan);
         tx.commit();
     });
     return folded;
@@ -181,7 +202,7 @@ std::int64_t Store::fold_some() {
 
 void Store::fold_loop() {
     pthread_setname_np(pthread_self(), "vokter-counts");
-    const auto interval = std::chrono::milliseconds(options_.fold_counts_ms);
+    const auto interval = std::chrono::milliseconds(fold_interval_ms());
     std::unique_lock lock(fold_mutex_);
     while (!fold_wake_.wait_for(lock, interval, [this] { return fold_stopping_; })) {
         lock.unlock();
@@ -193,8 +214,12 @@ void Store::fold_loop() {
                 auto db = read();
                 behind = moderation_counts_behind(*db);
             }
-            // A bounded span a job; more at once while a backlog remains.
-            while (behind && fold_some() > 0 && !fold_stopping_requested()) {
+            // A bounded span a job. Again at once only while a full span was folded (a backlog,
+            // after an import or a burst): under a steady stream there is always something new
+            // by the end of a fold, and folding back to back would take every other turn of
+            // the writer (on PostgreSQL an exclusive one, which holds inserts off).
+            while (behind && fold_some() >= (shared_ ? kSharedFoldSpan : kFoldSpan) &&
+                   !fold_stopping_requested()) {
             }
         } catch (const std::exception&) {
             // A storage fault (a full disk): the next round tries again, and the stats read

@@ -44,7 +44,10 @@ struct StoreOptions {
     int quick_check_ms = 2000;
     // How often new comments are folded into the moderation counts (fold_moderation_counts in
     // store/moderation_stats.hpp), a bounded span at a time, as a job of the writer; 0: never.
-    int fold_counts_ms = 25;
+    // -1: 25 ms on SQLite; 500 ms on PostgreSQL, where a fold holds every replica's inserts
+    // off while it runs (Store::fold_some) and the stats read the rest (a second's comments at
+    // most) row by row.
+    int fold_counts_ms = -1;
 };
 
 // Whether the store can write, as /healthz reports it.
@@ -129,6 +132,7 @@ class Store {
     void fold_loop();                        // the counts folder's thread
     std::int64_t fold_some();                // one bounded span as a writer job: how many counted
     bool fold_stopping_requested();
+    int fold_interval_ms() const;  // StoreOptions::fold_counts_ms, its default resolved
 
     StoreOptions options_;
     bool shared_;  // PostgreSQL

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -63,6 +64,7 @@ Writer::Writer(const std::string& path, Durability durability, std::size_t max_b
             std::thread([this, path, durability] { checkpoint_loop(path, durability); });
     }
     if (sync_apart_) syncer_ = std::thread([this] { sync_loop(); });
+    if (!sqlite_) notifier_ = std::thread([this] { notify_loop(); });
 }
 
 Writer::~Writer() {
@@ -72,6 +74,14 @@ Writer::~Writer() {
     }
     wake_.notify_one();
     thread_.join();
+    if (notifier_.joinable()) {  // after the writer: it sends what the last batches committed
+        {
+            std::lock_guard lock(notify_mutex_);
+            notify_stopping_ = true;
+        }
+        notify_wake_.notify_one();
+        notifier_.join();
+    }
     if (syncer_.joinable()) {  // after the writer: it syncs and answers the last batches
         {
             std::lock_guard lock(sync_mutex_);
@@ -199,9 +209,42 @@ void Writer::loop() {
 }
 
 void Writer::notify_commits() {
-    db_->prepare("SELECT pg_notify('vokter', 'data ' || CAST(?1 AS TEXT))")
-        .bind(1, notify_id_)
-        .run();
+    {
+        std::lock_guard lock(notify_mutex_);
+        notify_due_ = true;
+    }
+    notify_wake_.notify_one();
+}
+
+void Writer::notify_loop() {
+    pthread_setname_np(pthread_self(), "vokter-notify");
+    std::unique_ptr<Connection> db;
+    for (;;) {
+        {
+            std::unique_lock lock(notify_mutex_);
+            notify_wake_.wait(lock, [this] { return notify_stopping_ || notify_due_; });
+            if (!notify_due_) return;  // stopping, and every commit is announced
+            notify_due_ = false;
+        }
+        try {
+            // A transaction that only notifies writes no WAL: it has nothing to flush.
+            if (!db) db = open_connection(path_, Durability::normal);
+            db->prepare("SELECT pg_notify('vokter', 'data ' || CAST(?1 AS TEXT))")
+                .bind(1, notify_id_)
+                .run();
+        } catch (const StoreError&) {
+            // The server is away: the other replicas' listeners lose their sessions too, and
+            // take everything as changed when they are back (PgListener's on_gap).
+            db.reset();
+        }
+        // Every notification wakes each replica's listener and its server session: at most
+        // one every kNotifyGap (commits meanwhile share the next), which bounds what the
+        // announcing costs under a stream of writes, and how much later another replica's
+        // cache learns of a commit. (Sent for each batch, an idle second replica took a
+        // quarter of a busy one's posts a second.)
+        std::unique_lock lock(notify_mutex_);
+        notify_wake_.wait_for(lock, kNotifyGap, [this] { return notify_stopping_; });
+    }
 }
 
 WriterTimings Writer::timings() const {
@@ -215,6 +258,7 @@ WriterTimings Writer::timings() const {
     t.sync_us = timings_.sync_us.load(std::memory_order_relaxed);
     t.checkpoint_us = timings_.checkpoint_us.load(std::memory_order_relaxed);
     t.busy_us = timings_.busy_us.load(std::memory_order_relaxed);
+    t.conflicts = timings_.conflicts.load(std::memory_order_relaxed);
     return t;
 }
 
@@ -224,6 +268,17 @@ std::string Writer::fault() const {
 }
 
 namespace {
+
+// Whether `failure` holds a StoreError that is_conflict(): its transaction may run again.
+bool is_conflict(const std::exception_ptr& failure) {
+    try {
+        std::rethrow_exception(failure);
+    } catch (const StoreError& e) {
+        return e.is_conflict();
+    } catch (...) {
+        return false;
+    }
+}
 
 // The reason of the storage fault `failure` holds (StoreError::is_unavailable), or "".
 std::string fault_reason(const std::exception_ptr& failure) {
@@ -248,7 +303,7 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     if (batch.front().exclusive) {
         try {
             batch.front().job(*db_);
-            if (!notify_id_.empty()) notify_commits();  // what the job committed itself
+            if (!sqlite_) notify_commits();  // what the job committed itself
             if (sync_apart_) {
                 if (std::string failed = sync_wal(); !failed.empty())
                     throw StoreError(failed, SQLITE_IOERR_FSYNC);
@@ -262,14 +317,9 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     std::uint64_t committing = 0;
     const auto commit = [&](Transaction& tx) {
         const auto started = Clock::now();
-        if (notify_id_.empty()) {
-            tx.commit();
-        } else {
-            // The notification and the COMMIT in one round trip; it is delivered only if the
-            // COMMIT succeeds.
-            tx.commit_after("SELECT pg_notify('vokter', 'data " + notify_id_ + "')");
-        }
+        tx.commit();
         committing += micros(Clock::now() - started);
+        if (!sqlite_) notify_commits();
     };
     std::vector<std::exception_ptr> failures(batch.size());
     bool committed = false;
@@ -278,23 +328,36 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
         // batch succeeds whole. If a job throws, the transaction is rolled back, and the batch
         // runs again with each job in its own savepoint so that the failing one is undone alone.
         // (A batch of one needs no second run: its job's failure is the batch's.)
+        // A deadlock with another replica's transaction, or a serialization failure, makes
+        // PostgreSQL abort one of the two: that batch runs again from its start, its locks
+        // released by the rollback, before any of its jobs is failed for it.
         std::optional<std::size_t> failed;
-        {
-            Transaction tx(*db_);
-            for (std::size_t i = 0; i < batch.size() && !failed; ++i) {
-                try {
-                    batch[i].job(*db_);
-                    db_->reset_statements();
-                } catch (...) {
-                    failures[i] = std::current_exception();
-                    failed = i;
-                    db_->reset_statements();
+        for (int attempt = 0;; ++attempt) {
+            failed.reset();
+            std::fill(failures.begin(), failures.end(), nullptr);
+            try {
+                Transaction tx(*db_);
+                for (std::size_t i = 0; i < batch.size() && !failed; ++i) {
+                    try {
+                        batch[i].job(*db_);
+                        db_->reset_statements();
+                    } catch (...) {
+                        failures[i] = std::current_exception();
+                        failed = i;
+                        db_->reset_statements();
+                    }
                 }
+                if (!failed) {
+                    commit(tx);
+                    committed = true;
+                }
+            } catch (const StoreError& e) {  // BEGIN or COMMIT
+                if (!e.is_conflict() || attempt == kConflictRetries) throw;
+                timings_.conflicts.fetch_add(1, std::memory_order_relaxed);
+                continue;
             }
-            if (!failed) {
-                commit(tx);
-                committed = true;
-            }
+            if (!failed || !is_conflict(failures[*failed]) || attempt == kConflictRetries) break;
+            timings_.conflicts.fetch_add(1, std::memory_order_relaxed);
         }
         if (failed && batch.size() > 1) {
             Transaction tx(*db_);

@@ -61,6 +61,8 @@ struct WriterTimings {
     std::uint64_t sync_us = 0;        // their time, on the syncer thread
     std::uint64_t checkpoint_us = 0;  // the writer's own checkpoints, between batches
     std::uint64_t busy_us = 0;        // the writer thread's time in batches and checkpoints
+    std::uint64_t conflicts = 0;      // batches run again after a deadlock or a serialization
+                                      // failure with another session (PostgreSQL)
 };
 
 struct CheckpointPolicy {
@@ -70,6 +72,10 @@ struct CheckpointPolicy {
 
 class Writer {
   public:
+    // How many times a batch runs again after a conflict (StoreError::is_conflict) before its
+    // jobs fail with it.
+    static constexpr int kConflictRetries = 3;
+
     // Opens the write connection to `location` (open_connection). `max_batch` caps how many jobs
     // share a transaction. On PostgreSQL there is no WAL of Vokter's to sync or checkpoint: the
     // server makes each COMMIT durable before it answers, and the syncer and the checkpointer
@@ -110,11 +116,16 @@ class Writer {
 
     WriterTimings timings() const;  // thread-safe
 
-    // PostgreSQL: every batch's transaction also sends the notification "data ID" on the
-    // channel `vokter` (kNotifyChannel), ID being this writer's random id: other replicas on the
+    // PostgreSQL: after a batch commits, the notification "data ID" goes out on the channel
+    // `vokter` (kNotifyChannel), ID being this writer's random id: other replicas on the
     // database learn that it changed (Store::generation()). Empty on SQLite.
+    // It is sent by a thread of its own, on its own session, at most once every kNotifyGap for
+    // all the commits made meanwhile: not inside the batch's transaction, because PostgreSQL holds
+    // one lock for the whole database from a notifying transaction's commit until its WAL flush is
+    // done, so that notifying commits of all replicas would flush one after the other.
     const std::string& notify_id() const { return notify_id_; }
     static constexpr const char* kNotifyChannel = "vokter";
+    static constexpr std::chrono::milliseconds kNotifyGap{20};  // between two notifications
 
     // Empty while writes succeed; after a transaction met a storage fault (a full disk, a lock
     // held past the busy timeout, a read-only or damaged file: StoreError::is_unavailable) the
@@ -144,7 +155,8 @@ class Writer {
     void sync_loop();
     std::string sync_wal();               // fdatasync() of the WAL; "" or what failed
     void note_fault(std::string reason);  // "" once a transaction commits without one
-    void notify_commits();                // PostgreSQL: "data ID" on kNotifyChannel
+    void notify_commits();                // PostgreSQL: wakes notify_loop
+    void notify_loop();                   // PostgreSQL: "data ID" on kNotifyChannel
     void checkpoint_loop(const std::string& path, Durability durability);
     static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
 
@@ -165,7 +177,7 @@ class Writer {
     std::atomic<std::size_t> page_cache_bytes_{0};
     struct {
         std::atomic<std::uint64_t> batches{0}, jobs{0}, queue_wait_us{0}, statements_us{0},
-            commit_us{0}, syncs{0}, sync_us{0}, checkpoint_us{0}, busy_us{0};
+            commit_us{0}, syncs{0}, sync_us{0}, checkpoint_us{0}, busy_us{0}, conflicts{0};
     } timings_;
     std::mutex sync_mutex_;
     std::condition_variable sync_wake_;
@@ -180,6 +192,11 @@ class Writer {
     bool checkpoint_stopping_ = false;
     bool inline_checkpoint_due_ = false;  // the writer thread's own
     std::thread checkpointer_;
+    std::mutex notify_mutex_;
+    std::condition_variable notify_wake_;
+    bool notify_due_ = false;       // guarded by notify_mutex_
+    bool notify_stopping_ = false;  // guarded by notify_mutex_
+    std::thread notifier_;
     std::thread thread_;
 };
 

@@ -203,6 +203,54 @@ TEST_CASE("facts for the rules: flood counts, duplicates, known authors") {
     CHECK(capped.author_approved == 1);
 }
 
+TEST_CASE("a new comment's thread, resubmission and facts read together as they read apart") {
+    Db d;
+    d.add("/a", "Hei  på DEG", kApproved, 10'000, std::nullopt, "kjent@example.no", "1.2.3.4");
+    d.add("/b", "noe annet", kPending, 50'000, std::nullopt, "kjent@example.no", "1.2.3.4");
+    const core::FactWindows windows{60, 3600};
+    const auto same = [&](const core::Submission& s, std::int64_t since) {
+        const SubmissionFacts facts = submission_facts(d.db, s, since, windows, 70'000);
+        const auto thread = find_thread(d.db, s.thread);
+        REQUIRE(facts.thread.has_value() == thread.has_value());
+        if (thread) {
+            CHECK(facts.thread->id == thread->id);
+            CHECK(facts.thread->uri == thread->uri);
+            CHECK(facts.thread->approved == thread->approved);
+            CHECK(facts.thread->closed == thread->closed);
+        }
+        CHECK(facts.resubmission == is_resubmission(d.db, s, since));
+        const core::Context context = gather_context(d.db, s, windows, 70'000);
+        CHECK(facts.context.same_ip_recent == context.same_ip_recent);
+        CHECK(facts.context.same_email_recent == context.same_email_recent);
+        CHECK(facts.context.author_approved == context.author_approved);
+        CHECK(facts.context.duplicate_body == context.duplicate_body);
+        return facts;
+    };
+    core::Submission s;
+    s.thread = "/a";
+    s.body = "hei på deg";  // the first comment's body, as the fingerprint sees it
+    s.email = "kjent@example.no";
+    s.ip = "1.2.3.4";
+    auto facts = same(s, 5'000);
+    CHECK(facts.thread);
+    CHECK(facts.thread->approved == 1);
+    CHECK(facts.resubmission);
+    CHECK(facts.context.same_ip_recent == 2);
+    CHECK(facts.context.duplicate_body);
+    CHECK_FALSE(same(s, 20'000).resubmission);  // posted before the window
+    s.ip = "5.6.7.8";
+    CHECK(same(s, 5'000).resubmission);  // the same e-mail address
+    s.email = "";
+    CHECK_FALSE(same(s, 5'000).resubmission);
+    s.thread = "/ny-side";  // a page with no comments yet: no thread, yet the facts count
+    s.email = "kjent@example.no";
+    facts = same(s, 5'000);
+    CHECK_FALSE(facts.thread);
+    CHECK_FALSE(facts.resubmission);
+    CHECK(facts.context.same_email_recent == 2);
+    CHECK(facts.context.duplicate_body);
+}
+
 TEST_CASE("a tombstone erases personal data and body but keeps the row") {
     Db d;
     const auto id = d.add("/a", "hemmelig", kApproved, 1, std::nullopt, "p@example.no");

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <latch>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -86,4 +88,48 @@ TEST_CASE("a session the server ended is opened again for the next statement, no
     store.writer().run([](Connection& db) { put_setting(db, "after", "ja"); });
     CHECK(store.writer().run([&](Connection& db) { return pid_of(db); }) != writer);
     CHECK(get_setting(*store.read(), "after") == "ja");
+}
+
+TEST_CASE("a batch that deadlocks with another replica's runs again instead of failing" *
+          doctest::test_suite("postgresql")) {
+    REQUIRE(vokter::test::testing_postgresql());
+    vokter::test::TempDir dir;
+    StoreOptions options{vokter::test::location(dir / "s.db"), Durability::normal};
+    options.classifier = false;
+    options.fold_counts_ms = 0;
+    Store one(options);
+    Store two(options);  // a second replica on the same database
+    // Each replica's job makes one thread, waits until the other has made its own, then makes
+    // the other's: each then waits for the other's transaction, and the server aborts one.
+    std::latch both_started(2);
+    const auto job = [&](const char* first, const char* second) {
+        return [&, first, second, runs = std::make_shared<int>(0)](Connection& db) {
+            ensure_thread(db, first, "", 1);
+            if ((*runs)++ == 0) both_started.arrive_and_wait();
+            ensure_thread(db, second, "", 1);
+        };
+    };
+    std::exception_ptr failed_one, failed_two;
+    std::thread a([&] {
+        try {
+            one.writer().run(job("/a", "/b"));
+        } catch (...) {
+            failed_one = std::current_exception();
+        }
+    });
+    std::thread b([&] {
+        try {
+            two.writer().run(job("/b", "/a"));
+        } catch (...) {
+            failed_two = std::current_exception();
+        }
+    });
+    a.join();
+    b.join();
+    CHECK_FALSE(failed_one);
+    CHECK_FALSE(failed_two);
+    CHECK(one.writer().timings().conflicts + two.writer().timings().conflicts >= 1);
+    auto db = one.read();
+    CHECK(find_thread(*db, "/a"));
+    CHECK(find_thread(*db, "/b"));
 }

@@ -372,6 +372,10 @@ void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& re
            "Jobs those transactions held (a posted comment is one): jobs / batches is the mean "
            "batch.",
            "counter", writer.jobs);
+    metric("vokter_store_conflicts_total",
+           "Batches run again because the database aborted them for another session's sake (a "
+           "deadlock or a serialization failure between replicas on PostgreSQL).",
+           "counter", writer.conflicts);
     text +=
         "# HELP vokter_store_writer_seconds_total Where the writer's time goes: jobs waiting "
         "for a batch (summed over jobs), running a batch's statements, its COMMIT, the WAL's "

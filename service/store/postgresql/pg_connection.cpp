@@ -29,7 +29,9 @@ Mapped map_sqlstate(std::string_view state) {
         return {SQLITE_CANTOPEN, "the database server cannot be reached"};
     if (state == "53100") return {SQLITE_FULL, "the database server's disk is full"};
     if (cls == "53") return {SQLITE_NOMEM, "the database server is out of resources"};
-    if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014")
+    if (state == "40001" || state == "40P01")
+        return {SQLITE_BUSY_SNAPSHOT, "the transaction conflicted with another and was undone"};
+    if (state == "55P03" || state == "57014")
         return {SQLITE_BUSY, "the database is locked by another connection"};
     if (state == "25006") return {SQLITE_READONLY, "the database cannot be written (read-only)"};
     if (cls == "23") return {SQLITE_CONSTRAINT, ""};

@@ -233,9 +233,11 @@ void Writer::notify_loop() {
                 .bind(1, notify_id_)
                 .run();
         } catch (const StoreError&) {
-            // The server is away: the other replicas' listeners lose their sessions too, and
-            // take everything as changed when they are back (PgListener's on_gap).
+            // Tried again after the gap (if the server is away, the other replicas' listeners
+            // lose their sessions too, and take everything as changed when they are back).
             db.reset();
+            std::lock_guard lock(notify_mutex_);
+            notify_due_ = !notify_stopping_;
         }
         // Every notification wakes each replica's listener and its server session: at most
         // one every kNotifyGap (commits meanwhile share the next), which bounds what the
@@ -303,7 +305,10 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     if (batch.front().exclusive) {
         try {
             batch.front().job(*db_);
-            if (!sqlite_) notify_commits();  // what the job committed itself
+            // What the job committed itself. The first is the store's migrations, at start: a
+            // replica killed between a commit and its notification announces on its return
+            // what the others may have missed.
+            if (!sqlite_) notify_commits();
             if (sync_apart_) {
                 if (std::string failed = sync_wal(); !failed.empty())
                     throw StoreError(failed, SQLITE_IOERR_FSYNC);

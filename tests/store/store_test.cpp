@@ -133,3 +133,41 @@ TEST_CASE("a batch that deadlocks with another replica's runs again instead of f
     CHECK(find_thread(*db, "/a"));
     CHECK(find_thread(*db, "/b"));
 }
+
+TEST_CASE("a replica's commits reach the others' generation, at most one notification a gap" *
+          doctest::test_suite("postgresql")) {
+    REQUIRE(vokter::test::testing_postgresql());
+    vokter::test::TempDir dir;
+    StoreOptions options{vokter::test::location(dir / "s.db"), Durability::normal};
+    options.classifier = false;
+    options.fold_counts_ms = 0;
+    Store one(options);
+    Store two(options);
+    const auto commit = [&](int i) {
+        one.writer().run([i](Connection& db) { put_setting(db, "n", std::to_string(i)); });
+    };
+    // Until two's listener has its session: the first notification it gets.
+    const std::uint64_t before = two.generation();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (int i = 0; two.generation() == before && std::chrono::steady_clock::now() < deadline;
+         ++i) {
+        commit(i);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(two.generation() > before);
+    std::this_thread::sleep_for(Writer::kNotifyGap * 5);  // what is on its way arrives
+
+    const std::uint64_t start = two.generation();
+    const auto started = std::chrono::steady_clock::now();
+    const int commits = 300;
+    for (int i = 0; i < commits; ++i)
+        commit(i);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    std::this_thread::sleep_for(Writer::kNotifyGap * 10);  // the last notification too
+    const std::uint64_t received = two.generation() - start;
+    CHECK(received >= 1);  // the last commit is announced, late by a gap at most
+    // One notification a gap, for every commit made meanwhile, plus the one under way at each
+    // end.
+    CHECK(received <= static_cast<std::uint64_t>(elapsed / Writer::kNotifyGap) + 2);
+    CHECK(get_setting(*two.read(), "n") == std::to_string(commits - 1));
+}

@@ -23,8 +23,9 @@ namespace {
 // milliseconds' work, so that a fold holds the writer (on PostgreSQL, inserts) off only briefly.
 // PostgreSQL folds less often (Store::fold_interval_ms) and so takes more at a time: much of a
 // fold's cost there is its own, whatever its span (the locks, planning the views).
-constexpr std::int64_t kFoldSpan = 128;
-constexpr std::int64_t kSharedFoldSpan = 1024;
+constexpr std::int64_t fold_span(bool shared) {
+    return shared ? 1024 : 128;
+}
 
 // What to log about the file before SQLite opens it: a 0-byte file becomes a new database.
 std::vector<std::string> notes_before_open(const std::string& path) {
@@ -172,7 +173,8 @@ bool Store::fold_stopping_requested() {
 
 std::int64_t Store::fold_some() {
     if (!shared()) {
-        return writer_->run([](Connection& db) { return fold_moderation_counts(db, kFoldSpan); });
+        return writer_->run(
+            [](Connection& db) { return fold_moderation_counts(db, fold_span(false)); });
     }
     // PostgreSQL, where replicas insert side by side: a comment of another replica's open
     // transaction may hold an id below the newest one visible, and a fold past it would never
@@ -194,7 +196,7 @@ std::int64_t Store::fold_some() {
         db.exec("SET LOCAL synchronous_commit = off");
         db.exec("LOCK TABLE comments IN SHARE MODE");
         db.exec("SELECT 1 FROM moderation_counts_state FOR UPDATE");
-        folded = fold_moderation_counts(db, kSharedFoldSpan);
+        folded = fold_moderation_counts(db, fold_span(true));
         tx.commit();
     });
     return folded;
@@ -218,8 +220,7 @@ void Store::fold_loop() {
             // after an import or a burst): under a steady stream there is always something new
             // by the end of a fold, and folding back to back would take every other turn of
             // the writer (on PostgreSQL an exclusive one, which holds inserts off).
-            while (behind && fold_some() >= (shared_ ? kSharedFoldSpan : kFoldSpan) &&
-                   !fold_stopping_requested()) {
+            while (behind && fold_some() >= fold_span(shared_) && !fold_stopping_requested()) {
             }
         } catch (const std::exception&) {
             // A storage fault (a full disk): the next round tries again, and the stats read

@@ -90,13 +90,24 @@ TEST_CASE("a session the server ended is opened again for the next statement, no
     CHECK(get_setting(*store.read(), "after") == "ja");
 }
 
+namespace {
+
+// Options for two Stores on one PostgreSQL database, as two replicas: with neither the
+// classifier's trainer nor the counts folder, whose own jobs would commit beside the test's.
+StoreOptions replica_options(const vokter::test::TempDir& dir) {
+    StoreOptions options{vokter::test::location(dir / "s.db"), Durability::normal};
+    options.classifier = false;
+    options.fold_counts_ms = 0;
+    return options;
+}
+
+}  // namespace
+
 TEST_CASE("a batch that deadlocks with another replica's runs again instead of failing" *
           doctest::test_suite("postgresql")) {
     REQUIRE(vokter::test::testing_postgresql());
     vokter::test::TempDir dir;
-    StoreOptions options{vokter::test::location(dir / "s.db"), Durability::normal};
-    options.classifier = false;
-    options.fold_counts_ms = 0;
+    const StoreOptions options = replica_options(dir);
     Store one(options);
     Store two(options);  // a second replica on the same database
     // Each replica's job makes one thread, waits until the other has made its own, then makes
@@ -138,9 +149,7 @@ TEST_CASE("a replica's commits reach the others' generation, at most one notific
           doctest::test_suite("postgresql")) {
     REQUIRE(vokter::test::testing_postgresql());
     vokter::test::TempDir dir;
-    StoreOptions options{vokter::test::location(dir / "s.db"), Durability::normal};
-    options.classifier = false;
-    options.fold_counts_ms = 0;
+    const StoreOptions options = replica_options(dir);
     Store one(options);
     Store two(options);
     const auto commit = [&](int i) {

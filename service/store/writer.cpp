@@ -188,10 +188,7 @@ void Writer::loop() {
         timings_.queue_wait_us.fetch_add(waited, std::memory_order_relaxed);
         timings_.jobs.fetch_add(batch.size(), std::memory_order_relaxed);
         timings_.batches.fetch_add(1, std::memory_order_relaxed);
-        const std::uint64_t committing = run_batch(batch);
-        timings_.commit_us.fetch_add(committing, std::memory_order_relaxed);
-        timings_.statements_us.fetch_add(micros(Clock::now() - started) - committing,
-                                         std::memory_order_relaxed);
+        run_batch(batch, started);
         page_cache_bytes_.store(db_->page_cache_bytes(), std::memory_order_relaxed);
         if (inline_checkpoint_due_) {
             // Between transactions, after the batch that filled the WAL has been answered (or
@@ -201,10 +198,10 @@ void Writer::loop() {
             const auto checkpoint = Clock::now();
             sqlite3_wal_checkpoint_v2(sqlite_handle(*db_), nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                       nullptr, nullptr);
-            timings_.checkpoint_us.fetch_add(micros(Clock::now() - checkpoint),
-                                             std::memory_order_relaxed);
+            const std::uint64_t spent = micros(Clock::now() - checkpoint);
+            timings_.checkpoint_us.fetch_add(spent, std::memory_order_relaxed);
+            timings_.busy_us.fetch_add(spent, std::memory_order_relaxed);
         }
-        timings_.busy_us.fetch_add(micros(Clock::now() - started), std::memory_order_relaxed);
     }
 }
 
@@ -301,7 +298,14 @@ void Writer::note_fault(std::string reason) {
     fault_ = std::move(reason);
 }
 
-std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
+void Writer::note_batch_time(Clock::time_point started, std::uint64_t committing) {
+    const std::uint64_t spent = micros(Clock::now() - started);
+    timings_.commit_us.fetch_add(committing, std::memory_order_relaxed);
+    timings_.statements_us.fetch_add(spent - committing, std::memory_order_relaxed);
+    timings_.busy_us.fetch_add(spent, std::memory_order_relaxed);
+}
+
+void Writer::run_batch(std::deque<Pending>& batch, Clock::time_point started) {
     if (batch.front().exclusive) {
         try {
             batch.front().job(*db_);
@@ -313,17 +317,19 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
                 if (std::string failed = sync_wal(); !failed.empty())
                     throw StoreError(failed, SQLITE_IOERR_FSYNC);
             }
+            note_batch_time(started, 0);
             batch.front().done.set_value();
         } catch (...) {
+            note_batch_time(started, 0);
             batch.front().done.set_exception(std::current_exception());
         }
-        return 0;
+        return;
     }
     std::uint64_t committing = 0;
     const auto commit = [&](Transaction& tx) {
-        const auto started = Clock::now();
+        const auto committed_from = Clock::now();
         tx.commit();
-        committing += micros(Clock::now() - started);
+        committing += micros(Clock::now() - committed_from);
         if (!sqlite_) notify_commits();
     };
     std::vector<std::exception_ptr> failures(batch.size());
@@ -387,20 +393,21 @@ std::uint64_t Writer::run_batch(std::deque<Pending>& batch) {
     } catch (...) {  // BEGIN or COMMIT failed: nothing of the batch is durable
         const auto failure = std::current_exception();
         if (auto reason = fault_reason(failure); !reason.empty()) note_fault(std::move(reason));
+        note_batch_time(started, committing);
         for (auto& pending : batch)
             pending.done.set_exception(failure);
-        return committing;
+        return;
     }
     std::string reason;  // committed: writable again, unless a job met a fault itself
     for (std::size_t i = 0; i < failures.size() && reason.empty(); ++i)
         reason = fault_reason(failures[i]);
     if (committed || !reason.empty()) note_fault(std::move(reason));
+    note_batch_time(started, committing);  // before any job is answered, so /metrics has it
     if (committed) {
         finish(batch, std::move(failures));
     } else {
         answer(batch, failures);  // every job failed: nothing to make durable
     }
-    return committing;
 }
 
 void Writer::answer(std::deque<Pending>& batch, const std::vector<std::exception_ptr>& failures) {

@@ -148,7 +148,9 @@ class Writer {
 
     void submit(std::function<void(Connection&)> job, bool exclusive = false);
     void loop();
-    std::uint64_t run_batch(std::deque<Pending>& batch);  // returns its COMMITs' microseconds
+    // Runs a batch taken at `started` and answers its jobs, its time in timings_ first.
+    void run_batch(std::deque<Pending>& batch, std::chrono::steady_clock::time_point started);
+    void note_batch_time(std::chrono::steady_clock::time_point started, std::uint64_t committing);
     // Answers the jobs of a batch: at once, or after the syncer's next fsync (sync_apart_).
     void finish(std::deque<Pending>& batch, std::vector<std::exception_ptr> failures);
     static void answer(std::deque<Pending>& batch, const std::vector<std::exception_ptr>& failures);

@@ -5,7 +5,8 @@ JOBS ?= 2
 RELEASE := build/release
 DEBUG := build/debug
 
-.PHONY: run test test-browser test-akismet build deps format lint bench asan fuzz fuzz-build clean
+.PHONY: run test test-browser test-akismet build deps format lint bench asan fuzz fuzz-build clean \
+	image test-image
 
 deps:
 	@scripts/install-deps.sh build
@@ -64,6 +65,19 @@ fuzz: fuzz-build
 asan: fuzz-build
 	@cmake --build $(ASAN) -j$(JOBS)
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 1800 -LE fuzz
+
+# The container image, built from the Dockerfile by buildah (no Docker engine): the Debian base
+# is bootstrapped from the archive and cached in build/image; IMAGE_FLAGS=--no-tests leaves the
+# suites out of the image's build stage (CI, which runs them on the host).
+IMAGE_FLAGS ?=
+image:
+	scripts/image/build.sh $(IMAGE_FLAGS)
+
+# Runs the built image as an operator would (serve on /data, post, SIGTERM, restart, libraries),
+# then what docker-compose.yml describes: two replicas of it on PostgreSQL behind nginx.
+test-image: image
+	tests/image/test_image.sh
+	tests/image/test_compose.sh
 
 bench:
 	@scripts/install-deps.sh build bench postgresql

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Vokter needs that are missing on this machine.
-# Usage: scripts/install-deps.sh [build|bench|browser|akismet|fuzz|postgresql]...   (default: build)
+# Usage: scripts/install-deps.sh [build|bench|browser|akismet|fuzz|postgresql|image]...   (default: build)
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
@@ -14,6 +14,9 @@ bench=(libbenchmark-dev wrk curl nginx time)
 postgresql=(postgresql)
 browser=(chromium nodejs npm)
 fuzz=(clang libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes of Debian's clang 14
+# The container image's build (scripts/image/build.sh): buildah without a Docker engine, and
+# debootstrap for the Debian base image; curl and PyYAML for its tests (tests/image).
+image=(buildah debootstrap curl python3-yaml)
 akismet=(nodejs)  # plus npm when nodejs does not bring it (NodeSource builds do)
 
 wanted=()
@@ -24,8 +27,9 @@ for group in "${@:-build}"; do
         browser) wanted+=("${browser[@]}") ;;
         fuzz) wanted+=("${fuzz[@]}") ;;
         postgresql) wanted+=("${postgresql[@]}") ;;
+        image) wanted+=("${image[@]}") ;;
         akismet) wanted+=("${akismet[@]}"); command -v npm >/dev/null || wanted+=(npm) ;;
-        *) echo "install-deps: unknown group '$group' (build, bench, browser, akismet, fuzz, postgresql)" >&2; exit 2 ;;
+        *) echo "install-deps: unknown group '$group' (build, bench, browser, akismet, fuzz, postgresql, image)" >&2; exit 2 ;;
     esac
 done
 

@@ -55,10 +55,11 @@ fuzz-build:
 		-DVOKTER_BUILD_BENCH=OFF >/dev/null
 	@cmake --build $(ASAN) --target fuzzers -j$(JOBS)
 
-# Every fuzz target for FUZZ_SECONDS (30) on its seed corpus, after replaying its reproducers.
+# Every fuzz target for FUZZ_SECONDS (30) on its seed corpus, after replaying its reproducers;
+# JOBS targets at a time (a fuzzer uses one core).
 FUZZ_SECONDS ?= 30
 fuzz: fuzz-build
-	fuzz/run.sh --build $(ASAN) --seconds $(FUZZ_SECONDS)
+	fuzz/run.sh --build $(ASAN) --seconds $(FUZZ_SECONDS) --parallel $(JOBS)
 
 # The C++ suites under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it after
 # `make test`; the fuzz targets, which `make fuzz` runs, are left out here).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Vokter's libFuzzer targets (fuzz/*_fuzz.cpp) on their committed seed corpus.
 #
-#   fuzz/run.sh [--build DIR] [--seconds N | --runs N] [--merge] [--jobs N] [NAME...]
+#   fuzz/run.sh [--build DIR] [--seconds N | --runs N] [--merge] [--jobs N] [--parallel N] [NAME...]
 #
 # For each target (all when no NAME is given): every committed reproducer in
 # fuzz/reproducers/NAME is replayed first and must pass, then the fuzzer runs for N seconds
@@ -10,6 +10,8 @@
 # coverage are merged into fuzz/corpus/NAME (minimised by libFuzzer's -merge=1). A finding stops
 # the run with its input in DIR/fuzz-findings/NAME/; fix the defect, then commit the input to
 # fuzz/reproducers/NAME so it is replayed from then on.
+# --parallel N runs N targets at a time, each for the same time (`make fuzz` gives the cores:
+# a fuzzer uses one), and prints each one's report when its group ends.
 # DIR is a build configured with -DVOKTER_FUZZ=ON (make fuzz: build/asan).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,6 +20,7 @@ seconds=30
 runs=""
 merge=0
 jobs=1
+parallel_targets=1
 names=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -26,7 +29,8 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift 2 ;;
         --merge) merge=1; shift ;;
         --jobs) jobs="$2"; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --parallel) parallel_targets="$2"; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         -*) echo "fuzz/run.sh: unknown option $1" >&2; exit 2 ;;
         *) names+=("$1"); shift ;;
     esac
@@ -43,8 +47,11 @@ fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
-status=0
-for name in "${names[@]}"; do
+# One target: its reproducers, then the fuzzer. Returns non-zero for a failure or a finding.
+fuzz_target() {
+    local name="$1" status=0
+    local binary corpus reproducers findings count scratch limit max_len log started parallel code \
+        elapsed executions
     binary="$build/fuzz/fuzz_$name"
     corpus="$here/corpus/$name"
     reproducers="$here/reproducers/$name"
@@ -63,8 +70,7 @@ for name in "${names[@]}"; do
         if ! "$binary" -runs=1 "$reproducers"/* >"$findings/replay.log" 2>&1; then
             echo "fuzz $name: a committed reproducer fails again:" >&2
             tail -30 "$findings/replay.log" >&2
-            status=1
-            continue
+            return 1
         fi
         echo "fuzz $name: $count reproducers pass"
     fi
@@ -109,5 +115,26 @@ for name in "${names[@]}"; do
         echo "fuzz $name: corpus now $(ls "$corpus" | wc -l) inputs"
     fi
     rm -rf "$scratch"
+    return $status
+}
+
+# The targets, `parallel` at a time (each fuzzer uses one core), their reports in order.
+status=0
+for ((first = 0; first < ${#names[@]}; first += parallel_targets)); do
+    group=("${names[@]:first:parallel_targets}")
+    if [ ${#group[@]} -eq 1 ]; then
+        fuzz_target "${group[0]}" || status=1
+        continue
+    fi
+    pids=()
+    for name in "${group[@]}"; do
+        fuzz_target "$name" >"$build/fuzz-$name.out" 2>&1 &
+        pids+=($!)
+    done
+    for i in "${!group[@]}"; do
+        wait "${pids[$i]}" || status=1
+        cat "$build/fuzz-${group[$i]}.out"
+        rm -f "$build/fuzz-${group[$i]}.out"
+    done
 done
 exit $status

@@ -369,7 +369,9 @@ if [ "$ERRORS_TOTAL" -ne 0 ]; then
     echo "bench: $ERRORS_TOTAL requests failed" >&2
     exit 1
 fi
-# The soak runs on its own (bench/soak.sh, ten minutes); the smoke run checks that it still works.
+# The soak and the retention pass run on their own (bench/soak.sh, ten minutes;
+# bench/retention_bench.sh); the smoke run checks that they still work.
 if [ $SMOKE = 1 ]; then
     BENCH_PREBUILT=1 BENCH_BUILD="$BUILD" "$ROOT/bench/soak.sh" --smoke
+    BENCH_PREBUILT=1 BENCH_BUILD="$BUILD" "$ROOT/bench/retention_bench.sh" --smoke
 fi

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -19,6 +20,7 @@
 #include "app/import/wordpress_wxr.hpp"
 #include "app/learn_cli.hpp"
 #include "app/moderator_cli.hpp"
+#include "app/privacy_cli.hpp"
 #include "app/rules_cli.hpp"
 #include "app/serve.hpp"
 #include "app/store_copy.hpp"
@@ -124,6 +126,49 @@ int run_cli(int argc, char** argv) {
             exit_code = 1;
         }
     });
+
+    bool purge_dry_run = false;
+    auto* purge_cmd = app.add_subcommand(
+        "purge",
+        "Apply the retention periods now: cut old IP addresses, drop old user agents, delete old "
+        "spam and rejected comments (the service does it hourly; safe while it runs)");
+    add_config_flags(*purge_cmd, config_file, given);
+    purge_cmd->add_flag("--dry-run", purge_dry_run, "print what would be done, change nothing");
+    purge_cmd->callback(with_store([&](store::Store& store, const Config& config) {
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        return run_purge(store, retention_policy(config), purge_dry_run, now.count(), std::cout,
+                         std::cerr);
+    }));
+
+    std::string privacy_email;
+    bool privacy_bodies = false;
+    auto* privacy_cmd = app.add_subcommand(
+        "privacy", "A reader's rights: export or erase what is stored with an e-mail address");
+    privacy_cmd->require_subcommand(1);
+    auto* privacy_export = privacy_cmd->add_subcommand(
+        "export", "Print every stored comment and Akismet report of the address as JSON");
+    add_config_flags(*privacy_export, config_file, given);
+    privacy_export->add_option("--email", privacy_email, "the reader's e-mail address")->required();
+    privacy_export->callback(with_store([&](store::Store& store) {
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        return run_privacy_export(store, privacy_email, now.count(), std::cout, std::cerr);
+    }));
+    auto* privacy_erase = privacy_cmd->add_subcommand(
+        "erase",
+        "Erase the address's name, e-mail, website, IP and user agent from every comment and "
+        "Akismet report (tombstones keep threads intact)");
+    add_config_flags(*privacy_erase, config_file, given);
+    privacy_erase->add_option("--email", privacy_email, "the reader's e-mail address")->required();
+    privacy_erase->add_flag("--bodies", privacy_bodies,
+                            "erase the comments' text too (they become tombstones)");
+    privacy_erase->callback(with_store([&](store::Store& store) {
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        return run_privacy_erase(store, privacy_email, privacy_bodies, now.count(), std::cout,
+                                 std::cerr);
+    }));
 
     auto* migrate_cmd =
         app.add_subcommand("migrate", "Create the database or bring its schema up to date");

@@ -202,6 +202,19 @@ const std::vector<ConfigOption>& config_options() {
              return parse_decimal(t, c.akismet_discard_margin, 0.0, 1000.0);
          },
          [](const Config& c) { return format_decimal(c.akismet_discard_margin); }},
+        {"ip_retention_days",
+         "days a comment's IP address and user agent are kept; then the address is cut to its "
+         "network (IPv4 /24, IPv6 /48) and the user agent dropped (1 to 365)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.ip_retention_days, 1, 365);
+         },
+         [](const Config& c) { return std::to_string(c.ip_retention_days); }},
+        {"spam_retention_days",
+         "days spam and rejected comments are kept; then they are deleted (1 to 3650)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.spam_retention_days, 1, 3650);
+         },
+         [](const Config& c) { return std::to_string(c.spam_retention_days); }},
     };
     return options;
 }
@@ -329,6 +342,10 @@ http::ServerOptions server_options(const Config& config) {
     options.policy.reveal_spam = config.reveal_spam;
     options.akismet.discard_margin = config.akismet_discard_margin;
     return options;
+}
+
+store::RetentionPolicy retention_policy(const Config& config) {
+    return {config.ip_retention_days, config.spam_retention_days};
 }
 
 store::StoreOptions store_options(const Config& config) {

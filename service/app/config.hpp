@@ -10,6 +10,7 @@
 
 #include "core/result.hpp"
 #include "http/server.hpp"
+#include "store/retention.hpp"
 #include "store/store.hpp"
 
 namespace vokter::app {
@@ -35,6 +36,8 @@ struct Config {
     bool reveal_spam = false;
     bool log_requests = true;
     double akismet_discard_margin = 5.0;  // Akismet API: blatant spam is spam threshold + this
+    int ip_retention_days = 30;    // then IPs are cut to their network and user agents dropped
+    int spam_retention_days = 60;  // then spam and rejected comments are deleted
 };
 
 // One setting: its TOML key, environment variable, flag and help text.
@@ -63,5 +66,6 @@ std::string describe(const Config& config);
 // The layers' own option structs, derived from the config.
 http::ServerOptions server_options(const Config& config);
 store::StoreOptions store_options(const Config& config);
+store::RetentionPolicy retention_policy(const Config& config);
 
 }  // namespace vokter::app

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/privacy_cli.hpp"
 #include "app/rule_file.hpp"
 #include "app/rule_file_control.hpp"
 #include "app/shared_rules.hpp"
@@ -174,6 +175,13 @@ int serve(const Config& config) {
     }
     http::log_line("listening on http://" + server_options(config).host + ":" +
                    std::to_string(port));
+
+    // Personal data past its retention period goes: a pass now, then one an hour, beside the
+    // comments coming in (store/retention.hpp). Stopped before the server and the store.
+    store::RetentionTask retention(*store, retention_policy(config),
+                                   [](const store::RetentionReport& report) {
+                                       http::log_line("retention: " + describe(report));
+                                   });
 
     // The signal thread is also the housekeeper: between signals it trims the allocator.
     std::thread signal_thread([&] {

@@ -189,6 +189,8 @@ void Server::Impl::setup_routes() {
     http.Post("/api/moderation/decisions", mod_reader(&Impl::handle_decisions));
     http.Get("/api/moderation/log", mod(&Impl::handle_moderation_log));
     http.Get("/api/moderation/stats", mod(&Impl::handle_moderation_stats));
+    http.Post("/api/moderation/personal-data", mod_reader(&Impl::handle_personal_data));
+    http.Post("/api/moderation/personal-data/erase", mod_reader(&Impl::handle_erase_personal_data));
     http.Get("/api/rules", mod(&Impl::handle_get_rules));
     http.Put("/api/rules", mod_reader(&Impl::handle_put_rules));
     http.Post("/api/rules/check", mod_reader(&Impl::handle_check_rules));

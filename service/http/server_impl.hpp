@@ -58,6 +58,12 @@ struct Server::Impl {
                                const std::string& moderator);
     void handle_moderation_stats(const httplib::Request& req, httplib::Response& res,
                                  const std::string& moderator);
+    // moderation/privacy_handlers.cpp
+    void handle_personal_data(const httplib::Request& req, httplib::Response& res,
+                              const std::string& moderator, const httplib::ContentReader& reader);
+    void handle_erase_personal_data(const httplib::Request& req, httplib::Response& res,
+                                    const std::string& moderator,
+                                    const httplib::ContentReader& reader);
     void handle_get_rules(const httplib::Request& req, httplib::Response& res,
                           const std::string& moderator);
     void handle_put_rules(const httplib::Request& req, httplib::Response& res,

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <sstream>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "app/import/wordpress_wxr.hpp"
 #include "import_support.hpp"
 #include "store/classifier/classifier_repository.hpp"
+#include "store/retention.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -150,6 +152,23 @@ TEST_CASE("a WordPress export imports with threads, parents, every status and by
     CHECK(count(store, "SELECT count(*) FROM comments WHERE source <> 'import'") == 0);
     // The thread counters the public pages read count the approved imports.
     CHECK(count(store, "SELECT approved FROM threads WHERE uri = '/2024/05/syltetoy'") == 2);
+}
+
+TEST_CASE("comments imported after a retention pass are cut by the next one") {
+    TempDir dir;
+    test::write_file(dir / "export.xml", sample_export());
+    store::Store store(options_for(dir));
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    // A pass on the empty database moves its mark to 30 days ago, past the export's 2024.
+    CHECK(store::apply_retention(store, {}, now, std::chrono::milliseconds(0)).empty());
+    REQUIRE(import_file(store, (dir / "export.xml").string()).ok());
+    const std::int64_t with_address = count(store, "SELECT count(*) FROM comments WHERE ip <> ''");
+    REQUIRE(with_address > 0);
+    const auto next = store::apply_retention(store, {}, now, std::chrono::milliseconds(0));
+    CHECK(next.addresses == with_address);
+    CHECK(count(store, "SELECT count(*) FROM comments WHERE ip <> '' AND ip NOT LIKE '%.0'") == 0);
 }
 
 TEST_CASE("importing the same export again adds nothing; a later export adds only what is new") {

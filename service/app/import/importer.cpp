@@ -1,5 +1,7 @@
 #include "app/import/importer.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <ostream>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,6 +14,7 @@
 #include "store/classifier/classifier_repository.hpp"
 #include "store/comment_repository.hpp"
 #include "store/moderation_repository.hpp"
+#include "store/retention.hpp"
 
 namespace vokter::app {
 
@@ -222,6 +225,8 @@ class Importer {
         std::unordered_map<std::string, std::vector<ImportedComment>> here;
         std::unordered_set<std::string> released_here;
         std::vector<const ImportedComment*> work;
+        std::int64_t oldest =
+            std::numeric_limits<std::int64_t>::max();  // created, of those written
         for (const auto& c : batch)
             work.push_back(&c);
         for (std::size_t i = 0; i < work.size(); ++i) {
@@ -288,6 +293,7 @@ class Importer {
                 }
             }
             const std::int64_t id = store::insert_comment(db, comment);
+            oldest = std::min(oldest, comment.created);
             if (c.thread_closed) store::set_thread_closed(db, c.thread_uri, true);
             for (store::LogEntry entry : c.history) {
                 entry.comment_id = id;
@@ -322,6 +328,8 @@ class Importer {
             for (auto& reply : replies)
                 outcome.waiting.push_back(std::move(reply));
         }
+        // Comments older than the retention pass has got to: its next pass reads them too.
+        if (oldest != std::numeric_limits<std::int64_t>::max()) store::retention_rewind(db, oldest);
         return outcome;
     }
 

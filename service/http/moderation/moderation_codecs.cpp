@@ -71,11 +71,57 @@ nlohmann::json log_entry_json(const store::LogEntry& entry) {
     if (entry.comment_id) {
         doc["old_status"] = entry.old_status;
         doc["new_status"] = entry.new_status;
-    } else {
+    } else if (entry.action.starts_with("rules.")) {
         doc["old_version"] = entry.old_status;
         doc["new_version"] = entry.new_status;
     }
     return doc;
+}
+
+nlohmann::json personal_data_json(const store::PersonalData& data, const std::string& email,
+                                  std::int64_t now_ms) {
+    nlohmann::json comments = nlohmann::json::array();
+    for (const auto& c : data.comments) {
+        comments.push_back({{"id", c.id},
+                            {"thread", c.thread},
+                            {"parent", optional_id(c.parent)},
+                            {"name", c.name},
+                            {"email", c.email},
+                            {"website", c.website},
+                            {"body", c.body},
+                            {"ip", c.ip},
+                            {"user_agent", c.user_agent},
+                            {"referrer", c.referrer},
+                            {"status", c.status},
+                            {"source", c.source},
+                            {"created", iso_time(c.created)},
+                            {"updated", iso_time(c.updated)}});
+    }
+    nlohmann::json reports = nlohmann::json::array();
+    for (const auto& r : data.reports) {
+        reports.push_back({{"id", r.id},
+                           {"label", r.label},
+                           {"comment", optional_id(r.comment_id)},
+                           {"blog", r.blog},
+                           {"permalink", r.permalink},
+                           {"comment_type", r.comment_type},
+                           {"name", r.name},
+                           {"email", r.email},
+                           {"website", r.website},
+                           {"body", r.body},
+                           {"ip", r.ip},
+                           {"user_agent", r.user_agent},
+                           {"referrer", r.referrer},
+                           {"created", iso_time(r.created)}});
+    }
+    return {{"email", email},
+            {"exported", iso_time(now_ms)},
+            {"comments", std::move(comments)},
+            {"akismet_reports", std::move(reports)},
+            // What else holds something of theirs, in no form that can be handed over.
+            {"kept_elsewhere",
+             "the moderation log names the comments' ids and statuses; the spam classifier "
+             "keeps counts of hashed words and features, not text"}};
 }
 
 nlohmann::json stats_json(const store::ModerationStats& stats, std::int64_t now_ms) {

@@ -9,6 +9,7 @@
 #include "core/rule_set.hpp"
 #include "store/moderation_repository.hpp"
 #include "store/moderation_stats.hpp"
+#include "store/personal_data.hpp"
 
 namespace vokter::http {
 
@@ -17,10 +18,18 @@ namespace vokter::http {
 nlohmann::json moderation_item_json(const store::ModerationItem& item);
 
 // {id, comment, moderator, action, old_status, new_status, note, created}; a rules entry
-// (comment null) names its versions old_version and new_version instead of the statuses.
+// (comment null) names its versions old_version and new_version instead of the statuses, and
+// an entry about no one comment (a personal-data export or an erasure of reports) neither.
 nlohmann::json log_entry_json(const store::LogEntry& entry);
 
 nlohmann::json stats_json(const store::ModerationStats& stats, std::int64_t now_ms);
+
+// A reader's data (GDPR art. 15): {email, exported, comments: [{id, thread, parent, name, email,
+// website, body, ip, user_agent, referrer, status, source, created, updated}], akismet_reports:
+// [{id, label, comment, blog, permalink, comment_type, name, email, website, body, ip,
+// user_agent, referrer, created}], kept_elsewhere}. Times are ISO 8601 UTC.
+nlohmann::json personal_data_json(const store::PersonalData& data, const std::string& email,
+                                  std::int64_t now_ms);
 
 // Per-rule summaries for GET /api/rules.
 nlohmann::json rule_summaries_json(const core::Ruleset& ruleset);

@@ -113,6 +113,9 @@ SqliteConnection::SqliteConnection(const std::string& path, Durability durabilit
     try {  // a constructor that throws runs no destructor: close the handle here
         if (!read_only) exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA foreign_keys=ON");
+        // Deleted and overwritten rows are zeroed on the pages written anyway, so that personal
+        // data erased or past its retention period does not linger in the file's free space.
+        exec("PRAGMA secure_delete=FAST");
         exec(durability == Durability::full ? "PRAGMA synchronous=FULL"
                                             : "PRAGMA synchronous=NORMAL");
     } catch (...) {

@@ -1,4 +1,5 @@
-// Fills a database for bench/retention_bench.sh: N comments between 61 and 300 days old, every
+// Fills a database for bench/retention_bench.sh: N comments from 300 to 61 days old, in the order
+// they came (ids grow with the time), every
 // one past the default retention periods (store/retention.hpp) — 70% spam or rejected (to be
 // deleted, each with two or three rule hits), the rest approved or held (their addresses to be
 // cut) — over 2,000 threads, with IPv4 and IPv6 addresses and a browser's user agent.
@@ -23,7 +24,8 @@ using namespace vokter;
 constexpr std::int64_t kDay = 86'400'000;
 constexpr int kBatch = 20'000;
 
-store::NewComment make_comment(std::mt19937_64& rng, std::int64_t index, std::int64_t now) {
+store::NewComment make_comment(std::mt19937_64& rng, std::int64_t index, std::int64_t total,
+                               std::int64_t now) {
     std::uniform_int_distribution<int> percent(0, 99);
     store::NewComment c;
     core::Submission& s = c.submission;
@@ -47,7 +49,8 @@ store::NewComment make_comment(std::mt19937_64& rng, std::int64_t index, std::in
     for (int h = 0; h < (purged ? 2 + percent(rng) % 2 : 0); ++h)
         c.verdict.hits.push_back({"LINK_ANY", 4.0, "body", "klokker"});
     c.verdict.ruleset_version = "2026-12-02.1";
-    c.created = now - 61 * kDay - static_cast<std::int64_t>(rng() % (239 * kDay));
+    // In the order they came, as a blog's comments are: the oldest first, the newest 61 days ago.
+    c.created = now - 300 * kDay + index * (239 * kDay) / total;
     c.updated = c.created;
     return c;
 }
@@ -82,7 +85,7 @@ int main(int argc, char** argv) {
         store.writer().run_exclusive([&](store::Connection& db) {
             store::Transaction tx(db);
             for (std::int64_t i = 0; i < batch; ++i)
-                store::insert_comment(db, make_comment(rng, done + i, now));
+                store::insert_comment(db, make_comment(rng, done + i, comments, now));
             tx.commit();
         });
         done += batch;

@@ -38,7 +38,11 @@ std::string describe(const store::RetentionReport& report) {
             (report.tombstoned == 1 ? "it)" : "them)"));
     }
     if (text.empty()) text = "nothing past its retention period";
-    if (!report.error.empty()) text += "; stopped: " + report.error;
+    if (!report.error.empty()) {
+        text += "; stopped: " + report.error;
+    } else if (!report.complete) {
+        text += "; stopped before the end (the next pass goes on from there)";
+    }
     return text;
 }
 
@@ -53,7 +57,7 @@ int run_purge(store::Store& store, const store::RetentionPolicy& policy, bool dr
     }
     store::RetentionReport report;
     try {
-        report = store::apply_retention(store, policy, now_ms, std::chrono::milliseconds(2));
+        report = store::apply_retention(store, policy, now_ms, store::kRetentionPause);
     } catch (const store::StoreError& e) {
         err << "vokter: purge stopped: " << e.what() << "\n";
         return 1;

@@ -45,6 +45,38 @@ bool rest(std::chrono::milliseconds pause, const std::function<bool()>& stopping
     return !(stopping && stopping());
 }
 
+// What the jobs of one batch did: (changed, kept) counts.
+using Counts = std::pair<std::int64_t, std::int64_t>;
+
+// Applies `change(db, i)` to the items 0 .. n-1 of a batch in writer jobs of at most
+// kRetentionJobBudget each (one item at least), resting between two, so that the comments coming
+// in wait for a retention job no longer than that. `change` returns what it did to its item.
+// Returns false when stopping.
+template <class Change>
+bool in_jobs(Store& store, std::size_t n, Change change, std::chrono::milliseconds pause,
+             const std::function<bool()>& stopping, Counts& done) {
+    std::size_t next = 0;
+    while (next < n) {
+        const auto [reached, counts] = store.writer().run([&](Connection& db) {
+            const auto started = std::chrono::steady_clock::now();
+            std::size_t i = next;
+            Counts job{0, 0};  // a job may run twice: it counts for itself
+            do {
+                const Counts one = change(db, i);
+                job.first += one.first;
+                job.second += one.second;
+                ++i;
+            } while (i < n && std::chrono::steady_clock::now() - started < kRetentionJobBudget);
+            return std::pair{i, job};
+        });
+        next = reached;
+        done.first += counts.first;
+        done.second += counts.second;
+        if (next < n && !rest(pause, stopping)) return false;
+    }
+    return true;
+}
+
 // Comments created from the last pass's cut-off up to this one's, a status at a time, in
 // (created, id) order: the queue's index (status, created, id) reads each range in order.
 bool cut_comment_addresses(Store& store, std::int64_t since, std::int64_t before,
@@ -75,29 +107,29 @@ bool cut_comment_addresses(Store& store, std::int64_t since, std::int64_t before
                 }
                 rows.reset();
             }
-            if (!changes.empty()) {
-                report.addresses += store.writer().run([&](Connection& db) {
-                    std::int64_t changed = 0;
-                    for (const auto& change : changes) {
-                        db.prepare(
-                              "UPDATE comments SET ip = ?2, user_agent = '' "
-                              "WHERE id = ?1 AND created < ?3")
-                            .bind(1, change.id)
-                            .bind(2, change.ip)
-                            .bind(3, before)
-                            .run();
-                        if (db.changes() == 0) continue;
-                        ++changed;
-                        // A hit on the address or the user agent quotes it.
-                        db.prepare(
-                              "UPDATE rule_hits SET detail = '' WHERE comment_id = ?1 "
-                              "AND field IN ('ip', 'user_agent') AND detail <> ''")
-                            .bind(1, change.id)
-                            .run();
-                    }
-                    return changed;
-                });
-            }
+            Counts done{0, 0};
+            const bool going_on = in_jobs(
+                store, changes.size(),
+                [&](Connection& db, std::size_t i) {
+                    db.prepare(
+                          "UPDATE comments SET ip = ?2, user_agent = '' "
+                          "WHERE id = ?1 AND created < ?3")
+                        .bind(1, changes[i].id)
+                        .bind(2, changes[i].ip)
+                        .bind(3, before)
+                        .run();
+                    if (db.changes() == 0) return Counts{0, 0};
+                    // A hit on the address or the user agent quotes it.
+                    db.prepare(
+                          "UPDATE rule_hits SET detail = '' WHERE comment_id = ?1 "
+                          "AND field IN ('ip', 'user_agent') AND detail <> ''")
+                        .bind(1, changes[i].id)
+                        .run();
+                    return Counts{1, 0};
+                },
+                pause, stopping, done);
+            report.addresses += done.first;
+            if (!going_on) return false;
             if (read < kRetentionBatch) break;
             if (!rest(pause, stopping)) return false;
         }
@@ -135,18 +167,22 @@ bool cut_report_addresses(Store& store, std::int64_t before, std::chrono::millis
             }
             rows.reset();
         }
+        Counts done{0, 0};
+        const bool going_on = in_jobs(
+            store, changes.size(),
+            [&](Connection& db, std::size_t i) {
+                db.prepare("UPDATE akismet_labels SET ip = ?2, user_agent = '' WHERE id = ?1")
+                    .bind(1, changes[i].id)
+                    .bind(2, changes[i].ip)
+                    .run();
+                return Counts{db.changes(), 0};
+            },
+            pause, stopping, done);
+        report.reports += done.first;
+        if (!going_on) return false;
         if (read > 0) {
-            report.reports += store.writer().run([&](Connection& db) {
-                std::int64_t changed = 0;
-                for (const auto& change : changes) {
-                    db.prepare("UPDATE akismet_labels SET ip = ?2, user_agent = '' WHERE id = ?1")
-                        .bind(1, change.id)
-                        .bind(2, change.ip)
-                        .run();
-                    changed += db.changes();
-                }
+            store.writer().run([&](Connection& db) {
                 put_setting(db, kReportsThrough, std::to_string(after_id));
-                return changed;
             });
         }
         if (reached || read < kRetentionBatch) return true;
@@ -174,9 +210,11 @@ bool purge_spam(Store& store, std::int64_t before, std::int64_t now_ms,
                 rows.reset();
             }
             if (ids.empty()) break;
-            const auto [deleted, tombstoned] = store.writer().run([&](Connection& db) {
-                std::pair<std::int64_t, std::int64_t> done{0, 0};
-                for (const std::int64_t id : ids) {
+            Counts done{0, 0};
+            const bool going_on = in_jobs(
+                store, ids.size(),
+                [&](Connection& db, std::size_t i) {
+                    const std::int64_t id = ids[i];
                     db.prepare(
                           "DELETE FROM comments WHERE id = ?1 AND status = ?2 AND created < ?3 "
                           "AND NOT EXISTS (SELECT 1 FROM comments r "
@@ -189,10 +227,7 @@ bool purge_spam(Store& store, std::int64_t before, std::int64_t now_ms,
                         .bind(2, status)
                         .bind(3, before)
                         .run();
-                    if (db.changes() > 0) {
-                        ++done.first;
-                        continue;
-                    }
+                    if (db.changes() > 0) return Counts{1, 0};
                     db.prepare(
                           "UPDATE comments SET name = '', email = '', website = '', body = '', "
                           "ip = '', user_agent = '', referrer = '', edit_token_hash = NULL, "
@@ -203,18 +238,18 @@ bool purge_spam(Store& store, std::int64_t before, std::int64_t now_ms,
                         .bind(3, before)
                         .bind(4, now_ms)
                         .run();
-                    if (db.changes() == 0) continue;
-                    ++done.second;
+                    if (db.changes() == 0) return Counts{0, 0};  // decided meanwhile
                     // Hit details quote the comment (words, links, addresses), as a delete's do.
                     db.prepare("UPDATE rule_hits SET detail = '' WHERE comment_id = ?1")
                         .bind(1, id)
                         .run();
-                }
-                return done;
-            });
-            report.deleted += deleted;
-            report.tombstoned += tombstoned;
-            // Fewer than asked for: the rest were decided meanwhile; the next read tells.
+                    return Counts{0, 1};
+                },
+                pause, stopping, done);
+            report.deleted += done.first;
+            report.tombstoned += done.second;
+            if (!going_on) return false;
+            // Each of them left the range it was read from: the next read begins after them.
             if (!rest(pause, stopping)) return false;
         }
     }
@@ -269,6 +304,7 @@ RetentionReport apply_retention(Store& store, const RetentionPolicy& policy, std
         auto db = store.read();
         since = setting_int(*db, kAddressesThrough);
     }
+    report.complete = false;  // until the last step has run
     if (since < address_before) {
         if (!cut_comment_addresses(store, since, address_before, pause, stopping, report))
             return report;
@@ -280,7 +316,7 @@ RetentionReport apply_retention(Store& store, const RetentionPolicy& policy, std
         });
     }
     if (!cut_report_addresses(store, address_before, pause, stopping, report)) return report;
-    purge_spam(store, spam_before, now_ms, pause, stopping, report);
+    report.complete = purge_spam(store, spam_before, now_ms, pause, stopping, report);
     return report;
 }
 

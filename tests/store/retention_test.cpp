@@ -199,6 +199,27 @@ TEST_CASE("more old rows than a batch holds are all cut, status by status") {
           0);
 }
 
+TEST_CASE("a pass stopped half-way says so, and the next one finishes the work") {
+    test::TempDir dir;
+    Store store(options_for(dir));
+    const int n = static_cast<int>(kRetentionBatch) * 2 + 50;  // three batches to read
+    for (int i = 0; i < n; ++i)
+        post(store, {kSpam, 70 + i % 7});
+    int asked = 0;  // stops at the second rest: after two batches of addresses
+    const RetentionReport first = apply_retention(
+        store, kPolicy, kNow, std::chrono::milliseconds(0), [&] { return ++asked > 1; });
+    CHECK_FALSE(first.complete);
+    CHECK(first.addresses > 0);
+    CHECK(first.addresses < n);
+    CHECK(first.deleted == 0);
+    const RetentionReport second =
+        apply_retention(store, kPolicy, kNow, std::chrono::milliseconds(0));
+    CHECK(second.complete);
+    CHECK(first.addresses + second.addresses == n);
+    CHECK(second.deleted == n);
+    CHECK(count(store, "SELECT count(*) FROM comments WHERE id > ?1", 0) == 0);
+}
+
 TEST_CASE("old spam and rejected comments are deleted; one that is pointed at stays a tombstone") {
     test::TempDir dir;
     Store store(options_for(dir));

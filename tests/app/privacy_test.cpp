@@ -83,15 +83,15 @@ TEST_CASE("retention periods default to 30 and 60 days; out of range is refused 
     REQUIRE(set);
     CHECK(app::retention_policy(set.value()).address_days == 7);
     CHECK(app::retention_policy(set.value()).spam_days == 14);
-    for (const auto& [key, value] :
+    for (const auto& setting :  // no bindings: clang 14's doctest macros cannot use them
          std::vector<std::pair<std::string, std::string>>{{"ip_retention_days", "0"},
                                                           {"ip_retention_days", "366"},
                                                           {"ip_retention_days", "forever"},
                                                           {"spam_retention_days", "0"},
                                                           {"spam_retention_days", "3651"}}) {
-        const auto refused = app::load_config("", {{key, value}});
+        const auto refused = app::load_config("", {{setting.first, setting.second}});
         REQUIRE_FALSE(refused);
-        CHECK(refused.errors()[0].message.find(key) != std::string::npos);
+        CHECK(refused.errors()[0].message.find(setting.first) != std::string::npos);
     }
     TempDir dir;
     const auto serve = test::run_vokter_command(dir, {"serve", "--ip-retention-days", "0"});

@@ -9,6 +9,7 @@ bool RuleFile::reload(core::ActiveRuleset& active, std::int64_t now_ms) {
     std::lock_guard lock(mutex_);
     if (!loaded) {
         status_.last_error = format_errors(loaded.errors());
+        ++status_.reload_failures;
         return false;
     }
     active.activate(loaded.value());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <type_traits>
 
 #include "http/crypto.hpp"
 #include "http/log.hpp"
@@ -16,6 +17,9 @@ namespace vokter::http {
 namespace {
 
 thread_local std::chrono::steady_clock::time_point request_started;
+// The route the request on this thread was routed to (RequestMetrics' index), set by the handler
+// add_route wrapped, read by the logger after the answer.
+thread_local std::size_t request_route = RequestMetrics::kUnmatched;
 
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 using ReaderHandler =
@@ -65,6 +69,7 @@ Server::Impl::Impl(ServerOptions options_in, store::Store& store_in, core::Activ
 
     http.set_pre_routing_handler([this](const httplib::Request&, httplib::Response&) {
         request_started = std::chrono::steady_clock::now();
+        request_route = RequestMetrics::kUnmatched;
         metrics.requests.fetch_add(1, std::memory_order_relaxed);
         return httplib::Server::HandlerResponse::Unhandled;
     });
@@ -97,12 +102,13 @@ Server::Impl::Impl(ServerOptions options_in, store::Store& store_in, core::Activ
         } else if (res.status >= 400) {
             metrics.responses_4xx.fetch_add(1, std::memory_order_relaxed);
         }
+        const auto elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - request_started)
+                .count();
+        requests.observe(request_route, res.status, elapsed);
         if (!options.log_requests) return;
-        const auto elapsed = std::chrono::duration<double, std::milli>(
-                                 std::chrono::steady_clock::now() - request_started)
-                                 .count();
         char duration[32];
-        std::snprintf(duration, sizeof duration, "%.2fms", elapsed);
+        std::snprintf(duration, sizeof duration, "%.2fms", elapsed * 1000);
         log_line(req.method + " " + req.path + " " + std::to_string(res.status) + " " + duration);
     });
     setup_routes();
@@ -144,6 +150,46 @@ static auto moderated(Server::Impl* impl, Fn fn) {
     };
 }
 
+template <class Handler>
+void Server::Impl::add_route(std::string_view method, const std::string& pattern, Handler handler) {
+    const std::size_t index = requests.add(std::string(method), route_label(pattern));
+    if constexpr (std::is_invocable_v<Handler&, const httplib::Request&, httplib::Response&,
+                                      const httplib::ContentReader&>) {
+        httplib::Server::HandlerWithContentReader counted =
+            [index, handler = std::move(handler)](const httplib::Request& req,
+                                                  httplib::Response& res,
+                                                  const httplib::ContentReader& reader) {
+                request_route = index;
+                handler(req, res, reader);
+            };
+        if (method == "POST") {
+            http.Post(pattern, std::move(counted));
+        } else if (method == "PUT") {
+            http.Put(pattern, std::move(counted));
+        } else {
+            http.Delete(pattern, std::move(counted));
+        }
+    } else {
+        httplib::Server::Handler counted = [index, handler = std::move(handler)](
+                                               const httplib::Request& req,
+                                               httplib::Response& res) {
+            request_route = index;
+            handler(req, res);
+        };
+        if (method == "GET") {
+            http.Get(pattern, std::move(counted));
+        } else if (method == "POST") {
+            http.Post(pattern, std::move(counted));
+        } else if (method == "PUT") {
+            http.Put(pattern, std::move(counted));
+        } else if (method == "DELETE") {
+            http.Delete(pattern, std::move(counted));
+        } else {
+            http.Options(pattern, std::move(counted));
+        }
+    }
+}
+
 // The routing table: every route Vokter answers, in one place.
 void Server::Impl::setup_routes() {
     using Impl = Server::Impl;
@@ -157,21 +203,22 @@ void Server::Impl::setup_routes() {
         return
             [wrapped](const httplib::Request& req, httplib::Response& res) { wrapped(req, res); };
     };
-    http.Post("/api/comments", with_reader(&Impl::handle_post_comment));
-    http.Get("/api/comments", plain(&Impl::handle_list_comments));
-    http.Put(R"(/api/comments/(\d+))", with_reader(&Impl::handle_edit_comment));
-    http.Delete(R"(/api/comments/(\d+))", plain(&Impl::handle_delete_comment));
-    http.Get("/api/counts", plain(&Impl::handle_counts));
-    http.Get("/api/form-token", plain(&Impl::handle_form_token));
-    http.Get("/healthz", plain(&Impl::handle_health));
+    add_route("POST", "/api/comments", with_reader(&Impl::handle_post_comment));
+    add_route("GET", "/api/comments", plain(&Impl::handle_list_comments));
+    add_route("PUT", R"(/api/comments/(\d+))", with_reader(&Impl::handle_edit_comment));
+    add_route("DELETE", R"(/api/comments/(\d+))", plain(&Impl::handle_delete_comment));
+    add_route("GET", "/api/counts", plain(&Impl::handle_counts));
+    add_route("GET", "/api/form-token", plain(&Impl::handle_form_token));
+    add_route("GET", "/healthz", plain(&Impl::handle_health));
 
     // The widget and the moderator page, embedded from service/web/ (static_assets.hpp).
     for (const StaticAsset& asset : static_assets()) {
-        http.Get(asset.route, [this, &asset](const httplib::Request& req, httplib::Response& res) {
-            barrier(this, req, res, [&] { handle_static(req, res, asset); });
-        });
+        add_route("GET", asset.route,
+                  [this, &asset](const httplib::Request& req, httplib::Response& res) {
+                      barrier(this, req, res, [&] { handle_static(req, res, asset); });
+                  });
     }
-    http.Get("/metrics", plain(&Impl::handle_metrics));
+    add_route("GET", "/metrics", plain(&Impl::handle_metrics));
 
     // Moderators: every route needs `Authorization: Bearer TOKEN`.
     const auto mod = [this](auto fn) {
@@ -184,17 +231,18 @@ void Server::Impl::setup_routes() {
         return [wrapped](const httplib::Request& req, httplib::Response& res,
                          const httplib::ContentReader& reader) { wrapped(req, res, reader); };
     };
-    http.Get("/api/moderation/queue", mod(&Impl::handle_queue));
-    http.Get(R"(/api/moderation/comments/(\d+))", mod(&Impl::handle_moderation_comment));
-    http.Post("/api/moderation/decisions", mod_reader(&Impl::handle_decisions));
-    http.Get("/api/moderation/log", mod(&Impl::handle_moderation_log));
-    http.Get("/api/moderation/stats", mod(&Impl::handle_moderation_stats));
-    http.Post("/api/moderation/personal-data", mod_reader(&Impl::handle_personal_data));
-    http.Post("/api/moderation/personal-data/erase", mod_reader(&Impl::handle_erase_personal_data));
-    http.Get("/api/rules", mod(&Impl::handle_get_rules));
-    http.Put("/api/rules", mod_reader(&Impl::handle_put_rules));
-    http.Post("/api/rules/check", mod_reader(&Impl::handle_check_rules));
-    http.Post("/api/rules/reload", mod(&Impl::handle_reload_rules));
+    add_route("GET", "/api/moderation/queue", mod(&Impl::handle_queue));
+    add_route("GET", R"(/api/moderation/comments/(\d+))", mod(&Impl::handle_moderation_comment));
+    add_route("POST", "/api/moderation/decisions", mod_reader(&Impl::handle_decisions));
+    add_route("GET", "/api/moderation/log", mod(&Impl::handle_moderation_log));
+    add_route("GET", "/api/moderation/stats", mod(&Impl::handle_moderation_stats));
+    add_route("POST", "/api/moderation/personal-data", mod_reader(&Impl::handle_personal_data));
+    add_route("POST", "/api/moderation/personal-data/erase",
+              mod_reader(&Impl::handle_erase_personal_data));
+    add_route("GET", "/api/rules", mod(&Impl::handle_get_rules));
+    add_route("PUT", "/api/rules", mod_reader(&Impl::handle_put_rules));
+    add_route("POST", "/api/rules/check", mod_reader(&Impl::handle_check_rules));
+    add_route("POST", "/api/rules/reload", mod(&Impl::handle_reload_rules));
     // The Akismet-compatible API: always 200 text/plain (413 for an oversized body), never
     // problem+json, so each route runs inside akismet_barrier instead of the barrier.
     const auto akismet_route = [this](auto fn) {
@@ -203,38 +251,39 @@ void Server::Impl::setup_routes() {
             akismet_barrier(req, res, [&] { (this->*fn)(req, res, reader); });
         };
     };
-    http.Post("/1.1/verify-key", akismet_route(&Impl::handle_akismet_verify_key));
-    http.Post("/1.1/comment-check", akismet_route(&Impl::handle_akismet_comment_check));
-    http.Post("/1.1/submit-spam", akismet_route(&Impl::handle_akismet_submit_spam));
-    http.Post("/1.1/submit-ham", akismet_route(&Impl::handle_akismet_submit_ham));
+    add_route("POST", "/1.1/verify-key", akismet_route(&Impl::handle_akismet_verify_key));
+    add_route("POST", "/1.1/comment-check", akismet_route(&Impl::handle_akismet_comment_check));
+    add_route("POST", "/1.1/submit-spam", akismet_route(&Impl::handle_akismet_submit_spam));
+    add_route("POST", "/1.1/submit-ham", akismet_route(&Impl::handle_akismet_submit_ham));
     // The Isso-compatible API (isso/isso_handlers.cpp), for pages that embed Isso's client. The
     // prefix is checked by the configuration to be letters, digits, '-', '_' and '/' only, so it
     // is a regex of itself.
     if (const std::string& isso = options.isso_prefix; !isso.empty()) {
-        http.Get(isso + "/config", plain(&Impl::handle_isso_config));
-        http.Get(isso + "/", plain(&Impl::handle_isso_fetch));
-        http.Post(isso + "/new", with_reader(&Impl::handle_isso_new));
-        http.Get(isso + R"(/id/(\d+))", plain(&Impl::handle_isso_view));
-        http.Put(isso + R"(/id/(\d+))", with_reader(&Impl::handle_isso_edit));
-        http.Delete(isso + R"(/id/(\d+))", plain(&Impl::handle_isso_delete));
-        http.Post(isso + "/preview", with_reader(&Impl::handle_isso_preview));
-        http.Post(isso + "/count", with_reader(&Impl::handle_isso_count));
+        add_route("GET", isso + "/config", plain(&Impl::handle_isso_config));
+        add_route("GET", isso + "/", plain(&Impl::handle_isso_fetch));
+        add_route("POST", isso + "/new", with_reader(&Impl::handle_isso_new));
+        add_route("GET", isso + R"(/id/(\d+))", plain(&Impl::handle_isso_view));
+        add_route("PUT", isso + R"(/id/(\d+))", with_reader(&Impl::handle_isso_edit));
+        add_route("DELETE", isso + R"(/id/(\d+))", plain(&Impl::handle_isso_delete));
+        add_route("POST", isso + "/preview", with_reader(&Impl::handle_isso_preview));
+        add_route("POST", isso + "/count", with_reader(&Impl::handle_isso_count));
         for (const StaticAsset& asset : static_assets()) {
             if (asset.path != "/isso.css") continue;
-            http.Get(isso + "/css/isso.css",
-                     [this, &asset](const httplib::Request& req, httplib::Response& res) {
-                         barrier(this, req, res, [&] { handle_static(req, res, asset); });
-                     });
+            add_route("GET", isso + "/css/isso.css",
+                      [this, &asset](const httplib::Request& req, httplib::Response& res) {
+                          barrier(this, req, res, [&] { handle_static(req, res, asset); });
+                      });
         }
-        http.Options(isso + "/.*", [this](const httplib::Request& req, httplib::Response& res) {
-            apply_cors(req, res);
-            res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
-            res.set_header("Access-Control-Allow-Headers", "Content-Type");
-            res.set_header("Access-Control-Max-Age", "600");
-            res.status = 204;
-        });
+        add_route("OPTIONS", isso + "/.*",
+                  [this](const httplib::Request& req, httplib::Response& res) {
+                      apply_cors(req, res);
+                      res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+                      res.set_header("Access-Control-Allow-Headers", "Content-Type");
+                      res.set_header("Access-Control-Max-Age", "600");
+                      res.status = 204;
+                  });
     }
-    http.Options(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+    add_route("OPTIONS", R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
         apply_cors(req, res);
         res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
         res.set_header("Access-Control-Allow-Headers", "Content-Type, X-Edit-Token");
@@ -336,6 +385,7 @@ void Server::Impl::send_problem(const httplib::Request& req, httplib::Response& 
 httplib::Response Server::Impl::refusal_answer(const RequestHead* head, const Refusal& refusal) {
     metrics.requests.fetch_add(1, std::memory_order_relaxed);
     metrics.refused.fetch_add(1, std::memory_order_relaxed);
+    requests.observe(RequestMetrics::kRefused, refusal.status, -1);
     (refusal.status >= 500 ? metrics.responses_5xx : metrics.responses_4xx)
         .fetch_add(1, std::memory_order_relaxed);
     httplib::Request req;

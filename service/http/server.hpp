@@ -48,7 +48,8 @@ struct ServerOptions {
 struct RulesStatus {
     std::string version;
     std::int64_t loaded_at_ms = 0;
-    std::string last_error;  // empty when the last (re)load succeeded
+    std::string last_error;             // empty when the last (re)load succeeded
+    std::uint64_t reload_failures = 0;  // reloads refused since the start (the old rules stayed)
 };
 
 class Server {

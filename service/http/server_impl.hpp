@@ -9,6 +9,8 @@
 #include "http/akismet/akismet_service.hpp"
 #include "http/http_server.hpp"
 #include "http/log.hpp"
+#include "http/operations/metrics.hpp"
+#include "http/problem.hpp"
 #include "http/public/form_token.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/response_cache.hpp"
@@ -33,6 +35,11 @@ struct Server::Impl {
          RulesControl rules_control);
 
     void setup_routes();
+    // Registers `handler` (taking a ContentReader or not) for `method` ("GET", "POST", "PUT",
+    // "DELETE" or "OPTIONS") and the router's `pattern`, its answers counted in `requests`
+    // under route_label(pattern) (server.cpp).
+    template <class Handler>
+    void add_route(std::string_view method, const std::string& pattern, Handler handler);
 
     // --- the public comment API (public/comment_handlers.cpp) ---
     void handle_post_comment(const httplib::Request& req, httplib::Response& res,
@@ -43,6 +50,8 @@ struct Server::Impl {
                              const httplib::ContentReader& reader);
     void handle_delete_comment(const httplib::Request& req, httplib::Response& res);
     void handle_form_token(const httplib::Request& req, httplib::Response& res);
+
+    // --- for operators (operations/operations_handlers.cpp) ---
     void handle_health(const httplib::Request& req, httplib::Response& res);
     void handle_metrics(const httplib::Request& req, httplib::Response& res);
 
@@ -152,6 +161,8 @@ struct Server::Impl {
     RulesControl rules_control;
     ModeratorAuth auth;
     Metrics metrics;
+    RequestMetrics requests;  // per route: answers by status, latency
+    VerdictMetrics verdicts;
     ResponseCache public_cache;  // GET /api/comments and /api/counts answers
     HttpServer http;
     std::atomic<bool> listening{false};       // Server::listen() runs

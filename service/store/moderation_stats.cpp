@@ -54,20 +54,55 @@ bool moderation_counts_behind(Connection& db) {
 
 namespace {
 
-ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int top_rules) {
-    ModerationStats stats;
+// Every status with its count: the counts kept (comment_counts of the schema: a few rows a day)
+// and those of the comments not yet counted (at most a second's worth while the store folds).
+std::vector<std::pair<std::string, std::int64_t>> read_status_counts(Connection& db) {
+    std::vector<std::pair<std::string, std::int64_t>> by_status;
     for (const char* status : {kPending, kSpam, kApproved, kRejected, kDeleted})
-        stats.by_status.emplace_back(status, 0);
-    // The counts kept (comment_counts and rule_counts of the schema: a few rows a day) and those
-    // of the comments not yet counted (at most a second's worth while the store folds them).
+        by_status.emplace_back(status, 0);
     auto& counts = db.prepare(
         "SELECT status, sum(n) FROM (SELECT status, n FROM comment_counts UNION ALL "
         "SELECT status, n FROM uncounted_comment_counts) AS counts GROUP BY status");
     while (counts.step()) {
-        for (auto& [status, count] : stats.by_status) {
+        for (auto& [status, count] : by_status) {
             if (counts.text_view(0) == status) count = counts.int64(1);
         }
     }
+    return by_status;
+}
+
+std::optional<std::int64_t> read_oldest_pending(Connection& db) {
+    auto& oldest = db.prepare("SELECT min(created) FROM comments WHERE status = 'pending'");
+    std::optional<std::int64_t> created;
+    if (oldest.step() && !oldest.is_null(0)) created = oldest.int64(0);
+    return created;
+}
+
+// Runs `read(db)` in one snapshot, a transaction of its own unless the caller holds one: a fold
+// committing between two statements would count its comments twice. (PostgreSQL's default
+// isolation, read committed, takes one per statement.)
+template <class Read>
+auto in_one_snapshot(Connection& db, Read&& read) {
+    const bool own_transaction = !db.in_transaction();
+    if (own_transaction) {
+        db.exec(db.dialect() == Dialect::postgresql ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                    : "BEGIN");
+    }
+    try {
+        auto figures = read();
+        db.reset_statements();
+        if (own_transaction) db.exec("COMMIT");
+        return figures;
+    } catch (...) {
+        db.reset_statements();
+        if (own_transaction) db.exec("ROLLBACK");
+        throw;
+    }
+}
+
+ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int top_rules) {
+    ModerationStats stats;
+    stats.by_status = read_status_counts(db);
 
     const std::int64_t today = now_ms / kDayMs * kDayMs;
     const std::int64_t since = today - static_cast<std::int64_t>(days - 1) * kDayMs;
@@ -92,8 +127,7 @@ ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int to
         day.spam = per_day.int64(5);
     }
 
-    auto& oldest = db.prepare("SELECT min(created) FROM comments WHERE status = 'pending'");
-    if (oldest.step() && !oldest.is_null(0)) stats.oldest_pending_created = oldest.int64(0);
+    stats.oldest_pending_created = read_oldest_pending(db);
 
     auto& rules = db.prepare(
         "SELECT rule, sum(hits), sum(agreed), sum(disagreed) FROM (SELECT * FROM rule_counts "
@@ -110,23 +144,13 @@ ModerationStats read_stats(Connection& db, std::int64_t now_ms, int days, int to
 }  // namespace
 
 ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days, int top_rules) {
-    // One snapshot: a fold committing between two statements would count its comments twice.
-    // (PostgreSQL's default isolation, read committed, takes one per statement.)
-    const bool own_transaction = !db.in_transaction();
-    if (own_transaction) {
-        db.exec(db.dialect() == Dialect::postgresql ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
-                                                    : "BEGIN");
-    }
-    try {
-        ModerationStats stats = read_stats(db, now_ms, days, top_rules);
-        db.reset_statements();
-        if (own_transaction) db.exec("COMMIT");
-        return stats;
-    } catch (...) {
-        db.reset_statements();
-        if (own_transaction) db.exec("ROLLBACK");
-        throw;
-    }
+    return in_one_snapshot(db, [&] { return read_stats(db, now_ms, days, top_rules); });
+}
+
+QueueFigures queue_figures(Connection& db) {
+    return in_one_snapshot(db, [&] {
+        return QueueFigures{read_status_counts(db), read_oldest_pending(db)};
+    });
 }
 
 }  // namespace vokter::store

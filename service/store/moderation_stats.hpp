@@ -53,6 +53,14 @@ struct ModerationStats {
 ModerationStats moderation_stats(Connection& db, std::int64_t now_ms, int days = 30,
                                  int top_rules = 20);
 
+// The figures /metrics shows of the queue, in one snapshot: every status with its count (as in
+// ModerationStats) and the creation time of the oldest pending comment. Two indexed reads.
+struct QueueFigures {
+    std::vector<std::pair<std::string, std::int64_t>> by_status;
+    std::optional<std::int64_t> oldest_pending_created;  // empty when nothing waits
+};
+QueueFigures queue_figures(Connection& db);
+
 // Adds comments not yet counted (ids above moderation_counts_state.counted_through), at most
 // `max_ids` ids of them, to the kept counts, in the caller's write transaction; returns how many
 // ids it moved past (0 when there were none). The bound keeps each fold's share of a write

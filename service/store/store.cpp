@@ -316,6 +316,16 @@ std::size_t Store::reader_page_cache_bytes() {
     return bytes;
 }
 
+std::optional<Store::FileSizes> Store::file_sizes() const {
+    if (shared_) return std::nullopt;
+    const auto size_of = [](const std::string& path) -> std::uint64_t {
+        std::error_code error;
+        const auto size = std::filesystem::file_size(path, error);
+        return error ? 0 : size;  // no WAL between a checkpoint's truncation and the next write
+    };
+    return FileSizes{size_of(options_.path), size_of(options_.path + "-wal")};
+}
+
 Store::Lease Store::read() {
     {
         std::unique_lock lock(pool_mutex_);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -106,6 +107,15 @@ class Store {
     // Memory in the page caches of the read connections now in the pool (lent ones are not
     // counted). Thread-safe.
     std::size_t reader_page_cache_bytes();
+
+    // SQLite: the sizes of the database file and of its WAL now (a WAL that keeps growing is a
+    // checkpoint that cannot finish: a reader held open). Empty on PostgreSQL, whose server
+    // reports its own. Thread-safe.
+    struct FileSizes {
+        std::uint64_t database = 0;
+        std::uint64_t wal = 0;
+    };
+    std::optional<FileSizes> file_sizes() const;
 
     // True on PostgreSQL, where other replicas may share the database: limits and the rules
     // then live in it (store/shared_limits.hpp, app/rule_file.hpp).

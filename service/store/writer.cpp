@@ -25,6 +25,10 @@ std::uint64_t micros(Clock::duration d) {
         std::chrono::duration_cast<std::chrono::microseconds>(d).count());
 }
 
+double seconds(Clock::duration d) {
+    return std::chrono::duration<double>(d).count();
+}
+
 // 64 random bits in hex: tells this writer's notifications from other replicas'.
 std::string random_id() {
     std::random_device random;
@@ -188,6 +192,7 @@ void Writer::loop() {
         timings_.queue_wait_us.fetch_add(waited, std::memory_order_relaxed);
         timings_.jobs.fetch_add(batch.size(), std::memory_order_relaxed);
         timings_.batches.fetch_add(1, std::memory_order_relaxed);
+        if (!batch.front().exclusive) batch_sizes_.observe(static_cast<double>(batch.size()));
         run_batch(batch, started);
         page_cache_bytes_.store(db_->page_cache_bytes(), std::memory_order_relaxed);
         if (inline_checkpoint_due_) {
@@ -326,8 +331,10 @@ void Writer::run_batch(std::deque<Pending>& batch, Clock::time_point started) {
         return;
     }
     std::uint64_t committing = 0;
+    Clock::time_point commit_started;
     const auto commit = [&](Transaction& tx) {
         const auto committed_from = Clock::now();
+        commit_started = committed_from;
         tx.commit();
         committing += micros(Clock::now() - committed_from);
         if (!sqlite_) notify_commits();
@@ -404,7 +411,7 @@ void Writer::run_batch(std::deque<Pending>& batch, Clock::time_point started) {
     if (committed || !reason.empty()) note_fault(std::move(reason));
     note_batch_time(started, committing);  // before any job is answered, so /metrics has it
     if (committed) {
-        finish(batch, std::move(failures));
+        finish(batch, std::move(failures), commit_started);
     } else {
         answer(batch, failures);  // every job failed: nothing to make durable
     }
@@ -420,14 +427,16 @@ void Writer::answer(std::deque<Pending>& batch, const std::vector<std::exception
     }
 }
 
-void Writer::finish(std::deque<Pending>& batch, std::vector<std::exception_ptr> failures) {
+void Writer::finish(std::deque<Pending>& batch, std::vector<std::exception_ptr> failures,
+                    Clock::time_point commit_started) {
     if (!sync_apart_) {
+        commit_latency_.observe(seconds(Clock::now() - commit_started));
         answer(batch, failures);
         return;
     }
     {
         std::lock_guard lock(sync_mutex_);
-        sync_queue_.push_back(Committed{std::move(batch), std::move(failures)});
+        sync_queue_.push_back(Committed{std::move(batch), std::move(failures), commit_started});
     }
     sync_wake_.notify_one();
 }
@@ -482,8 +491,11 @@ void Writer::sync_loop() {
                     if (!failure_i) failure_i = failure;
             }
         }
-        for (auto& done : committed)
+        const auto synced = Clock::now();
+        for (auto& done : committed) {
+            commit_latency_.observe(seconds(synced - done.commit_started));
             answer(done.batch, done.failures);
+        }
     }
 }
 

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "store/database.hpp"
+#include "store/histogram.hpp"
 
 struct sqlite3;
 
@@ -115,6 +116,11 @@ class Writer {
     }
 
     WriterTimings timings() const;  // thread-safe
+    // Jobs per batch (bounds 1, 2, 4, … 128), one observation per transaction of jobs.
+    HistogramSnapshot batch_sizes() const { return batch_sizes_.snapshot(); }
+    // Seconds from a batch's COMMIT until its jobs are durable and answered: the COMMIT, and on
+    // SQLite with Durability::full the wait for the syncer's fsync that covers it.
+    HistogramSnapshot commit_latency() const { return commit_latency_.snapshot(); }
 
     // PostgreSQL: after a batch commits, the notification "data ID" goes out on the channel
     // `vokter` (kNotifyChannel), ID being this writer's random id: other replicas on the
@@ -144,6 +150,7 @@ class Writer {
     struct Committed {
         std::deque<Pending> batch;
         std::vector<std::exception_ptr> failures;
+        std::chrono::steady_clock::time_point commit_started;  // for commit_latency_
     };
 
     void submit(std::function<void(Connection&)> job, bool exclusive = false);
@@ -151,8 +158,10 @@ class Writer {
     // Runs a batch taken at `started` and answers its jobs, its time in timings_ first.
     void run_batch(std::deque<Pending>& batch, std::chrono::steady_clock::time_point started);
     void note_batch_time(std::chrono::steady_clock::time_point started, std::uint64_t committing);
-    // Answers the jobs of a batch: at once, or after the syncer's next fsync (sync_apart_).
-    void finish(std::deque<Pending>& batch, std::vector<std::exception_ptr> failures);
+    // Answers the jobs of a batch whose COMMIT began at `commit_started`: at once, or after the
+    // syncer's next fsync (sync_apart_).
+    void finish(std::deque<Pending>& batch, std::vector<std::exception_ptr> failures,
+                std::chrono::steady_clock::time_point commit_started);
     static void answer(std::deque<Pending>& batch, const std::vector<std::exception_ptr>& failures);
     void sync_loop();
     std::string sync_wal();               // fdatasync() of the WAL; "" or what failed
@@ -181,6 +190,11 @@ class Writer {
         std::atomic<std::uint64_t> batches{0}, jobs{0}, queue_wait_us{0}, statements_us{0},
             commit_us{0}, syncs{0}, sync_us{0}, checkpoint_us{0}, busy_us{0}, conflicts{0};
     } timings_;
+    static constexpr double kBatchSizeBounds[] = {1, 2, 4, 8, 16, 32, 64, 128};
+    static constexpr double kCommitSecondsBounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1,    2.5};
+    Histogram batch_sizes_{kBatchSizeBounds};
+    Histogram commit_latency_{kCommitSecondsBounds};
     std::mutex sync_mutex_;
     std::condition_variable sync_wake_;
     std::deque<Committed> sync_queue_;  // guarded by sync_mutex_

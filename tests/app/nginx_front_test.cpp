@@ -151,6 +151,13 @@ TEST_CASE("behind deploy/nginx.conf, normal clients are answered through slow cl
         // nginx replaced the claimed X-Forwarded-For with the peer it saw.
         CHECK(item->body.find("\"ip\":\"127.0.0.2\"") != std::string::npos);
     }
+    SUBCASE("/metrics is not served to the internet") {
+        httplib::Client outside("127.0.0.1", port);
+        const auto metrics = outside.Get("/metrics");
+        REQUIRE(metrics);
+        CHECK(metrics->status == 404);
+        CHECK(metrics->body.find("vokter_") == std::string::npos);
+    }
     SUBCASE("64 slow clients") {
         std::vector<std::unique_ptr<RawClient>> slow;
         for (int i = 0; i < 64; ++i) {

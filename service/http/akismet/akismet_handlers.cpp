@@ -113,6 +113,7 @@ void Server::Impl::handle_akismet_comment_check(const httplib::Request& req, htt
     const auto request = akismet_comment(req, res, reader);
     if (!request) return;
     const AkismetCheck check = akismet.check(request->second, now_ms());
+    if (check.scored) verdicts.record("akismet", check.verdict, rules.current());
     send_text(res, check.spam ? "true" : "false");
     if (check.discard) res.set_header("X-akismet-pro-tip", "discard");
 }

@@ -202,6 +202,7 @@ void Server::Impl::handle_isso_new(const httplib::Request& req, httplib::Respons
      : submitted.status == store::kSpam   ? metrics.comments_spam
                                           : metrics.comments_pending)
         .fetch_add(1, std::memory_order_relaxed);
+    verdicts.record("isso", submitted.verdict, rules.current());
     shown.id = submitted.id;
     shown.parent = submitted.parent;
     shown.mode = submitted.status == store::kApproved ? kIssoPublished : kIssoQueued;

@@ -1,16 +1,9 @@
 // Handlers of the public comment API: parse, call the CommentService, encode.
 
-#include <malloc.h>
-
-#include <chrono>
-#include <cmath>
-
 #include "core/text.hpp"
 #include "http/problem.hpp"
 #include "http/public/json_codecs.hpp"
 #include "http/server_impl.hpp"
-#include "store/classifier/classifier_repository.hpp"
-#include "store/migrations.hpp"
 #include "store/shared_limits.hpp"
 
 namespace vokter::http {
@@ -168,6 +161,7 @@ void Server::Impl::handle_post_comment(const httplib::Request& req, httplib::Res
          : submitted.status == store::kSpam   ? metrics.comments_spam
                                               : metrics.comments_pending)
             .fetch_add(1, std::memory_order_relaxed);
+        verdicts.record("comments", submitted.verdict, rules.current());
         if (kind == BodyKind::form) {
             res.status = 303;
             res.set_header("Location", return_page(req, thread, options.cors_origins) +
@@ -301,135 +295,6 @@ void Server::Impl::handle_form_token(const httplib::Request& req, httplib::Respo
     if (!thread) fail_fields({{"thread", "must be a path starting with / or an http(s) URL"}});
     res.set_header("Cache-Control", "no-store");
     send_json(res, 200, {{"form_token", form_tokens.issue(*thread, now_ms() / 1000)}});
-}
-
-void Server::Impl::handle_health(const httplib::Request&, httplib::Response& res) {
-    const RulesStatus status = rules_status();
-    int schema = 0;
-    std::string backend;
-    const auto asked = std::chrono::steady_clock::now();
-    {
-        auto db = store.read();
-        schema = store::schema_version(*db);
-        backend = db->dialect() == store::Dialect::postgresql ? "postgresql" : "sqlite";
-    }
-    // A round trip to the database, a lease from the pool included: a few microseconds on
-    // SQLite, a network's and a server's time on PostgreSQL.
-    const double latency_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
-    // Not writable (a full disk, a lock, …): 503, so that `vokter healthcheck` and container
-    // health checks see it; reads still work and are still answered.
-    const store::WriteHealth write = store.write_health();
-    nlohmann::json doc = {{"status", write.writable ? "ok" : "degraded"},
-                          {"schema_version", schema},
-                          {"ruleset_version", status.version},
-                          {"store", backend},
-                          {"store_latency_ms", std::round(latency_ms * 1000) / 1000},
-                          {"store_writable", write.writable}};
-    if (!write.writable) doc["store_error"] = write.error;
-    if (!status.last_error.empty()) doc["rules_error"] = status.last_error;
-    res.set_header("Cache-Control", "no-store");
-    if (!write.writable) res.set_header("Retry-After", "5");
-    send_json(res, write.writable ? 200 : 503, doc);
-}
-
-void Server::Impl::handle_metrics(const httplib::Request&, httplib::Response& res) {
-    std::string text;
-    const auto metric = [&](const char* name, const char* help, const char* type,
-                            std::uint64_t value, const char* labels = "") {
-        text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type +
-                "\n" + name + labels + " " + std::to_string(value) + "\n";
-    };
-    metric("vokter_http_requests_total", "HTTP requests received.", "counter",
-           metrics.requests.load());
-    metric("vokter_http_client_errors_total", "Responses with a 4xx status.", "counter",
-           metrics.responses_4xx.load());
-    metric("vokter_http_server_errors_total", "Responses with a 5xx status.", "counter",
-           metrics.responses_5xx.load());
-    metric("vokter_http_refused_total",
-           "Requests and connections refused before routing (framing, limits, deadlines).",
-           "counter", metrics.refused.load());
-    metric("vokter_http_connections_open", "Client connections open.", "gauge",
-           http.open_connections());
-    text +=
-        "# HELP vokter_comments_total Comments stored, by verdict.\n"
-        "# TYPE vokter_comments_total counter\n";
-    text += "vokter_comments_total{status=\"approved\"} " +
-            std::to_string(metrics.comments_approved.load()) + "\n";
-    text += "vokter_comments_total{status=\"pending\"} " +
-            std::to_string(metrics.comments_pending.load()) + "\n";
-    text += "vokter_comments_total{status=\"spam\"} " +
-            std::to_string(metrics.comments_spam.load()) + "\n";
-    metric("vokter_store_commits_total", "Write transactions committed (group commits).", "counter",
-           store.writer().commits());
-    const store::WriterTimings writer = store.writer().timings();
-    metric("vokter_store_batches_total", "Transactions the writer ran its jobs in.", "counter",
-           writer.batches);
-    metric("vokter_store_syncs_total",
-           "fsyncs of the WAL that made commits durable (several batches may share one).",
-           "counter", writer.syncs);
-    metric("vokter_store_batch_jobs_total",
-           "Jobs those transactions held (a posted comment is one): jobs / batches is the mean "
-           "batch.",
-           "counter", writer.jobs);
-    metric("vokter_store_conflicts_total",
-           "Batches run again because the database aborted them for another session's sake (a "
-           "deadlock or a serialization failure between replicas on PostgreSQL).",
-           "counter", writer.conflicts);
-    text +=
-        "# HELP vokter_store_writer_seconds_total Where the writer's time goes: jobs waiting "
-        "for a batch (summed over jobs), running a batch's statements, its COMMIT, the WAL's "
-        "fsync that makes commits durable (on a thread of its own), the writer's own WAL "
-        "checkpoints, and all its busy time.\n"
-        "# TYPE vokter_store_writer_seconds_total counter\n";
-    for (const auto& [phase, us] : {std::pair{"queue_wait", writer.queue_wait_us},
-                                    {"statements", writer.statements_us},
-                                    {"commit", writer.commit_us},
-                                    {"sync", writer.sync_us},
-                                    {"checkpoint", writer.checkpoint_us},
-                                    {"busy", writer.busy_us}}) {
-        char seconds[32];
-        std::snprintf(seconds, sizeof seconds, "%.6f", static_cast<double>(us) / 1e6);
-        text += std::string("vokter_store_writer_seconds_total{phase=\"") + phase + "\"} " +
-                seconds + "\n";
-    }
-    const core::ModelPtr model = store.classifier().current();
-    text +=
-        "# HELP vokter_classifier_learned Comments the classifier has learned, by label.\n"
-        "# TYPE vokter_classifier_learned gauge\n";
-    text +=
-        "vokter_classifier_learned{label=\"ham\"} " + std::to_string(model->ham_messages()) + "\n";
-    text += "vokter_classifier_learned{label=\"spam\"} " + std::to_string(model->spam_messages()) +
-            "\n";
-    metric("vokter_classifier_features", "Features the classifier has counts for.", "gauge",
-           model->features());
-    metric("vokter_classifier_model_bytes", "Memory of the classifier's count tables.", "gauge",
-           model->memory_bytes());
-    std::int64_t pending = 0;
-    {
-        auto db = store.read();
-        pending = store::pending_training_count(*db);
-    }
-    metric("vokter_classifier_training_pending", "Training jobs not yet applied to the model.",
-           "gauge", static_cast<std::uint64_t>(pending));
-    text +=
-        "# HELP vokter_store_page_cache_bytes SQLite page cache memory: the writer's and the "
-        "idle read connections'.\n# TYPE vokter_store_page_cache_bytes gauge\n";
-    text += "vokter_store_page_cache_bytes{connection=\"writer\"} " +
-            std::to_string(store.writer().page_cache_bytes()) + "\n";
-    text += "vokter_store_page_cache_bytes{connection=\"readers\"} " +
-            std::to_string(store.reader_page_cache_bytes()) + "\n";
-    // The allocator's view (glibc mallinfo2): memory in use by the process's data, and memory
-    // freed but still held. Resident memory that grows with `in_use` is data (a cache filling,
-    // or a leak); growth in `free` only is the allocator keeping freed memory.
-    const struct mallinfo2 heap = mallinfo2();
-    text +=
-        "# HELP vokter_heap_bytes Heap memory by state: in use (small blocks and mmap'ed large "
-        "ones) or freed and held by the allocator.\n# TYPE vokter_heap_bytes gauge\n";
-    text +=
-        "vokter_heap_bytes{state=\"in_use\"} " + std::to_string(heap.uordblks + heap.hblkhd) + "\n";
-    text += "vokter_heap_bytes{state=\"free\"} " + std::to_string(heap.fordblks) + "\n";
-    res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
 }
 
 }  // namespace vokter::http

@@ -5,7 +5,7 @@ JOBS ?= 2
 RELEASE := build/release
 DEBUG := build/debug
 
-.PHONY: run test test-browser test-akismet build deps format lint bench asan fuzz fuzz-build clean \
+.PHONY: run test test-browser test-akismet test-openapi build deps format lint bench asan fuzz fuzz-build clean \
 	image test-image
 
 deps:
@@ -25,6 +25,7 @@ test:
 	cd $(DEBUG) && ctest --output-on-failure --timeout 600
 	@$(MAKE) --no-print-directory test-browser
 	@$(MAKE) --no-print-directory test-akismet
+	@$(MAKE) --no-print-directory test-openapi
 	@$(MAKE) --no-print-directory fuzz
 
 # The widget and the moderator page in Debian's Chromium, driven by playwright-core from npm
@@ -43,6 +44,15 @@ test-akismet:
 	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(DEBUG) --target vokter -j$(JOBS)
 	cd tests/akismet && npm ci --no-audit --no-fund --loglevel=error && \
+		VOKTER_BINARY=$(CURDIR)/$(DEBUG)/vokter node --test
+
+# The OpenAPI 3.1 document the real binary serves at /openapi.json, checked by
+# @seriousme/openapi-schema-validator, and real answers checked against it (tests/openapi).
+test-openapi:
+	@scripts/install-deps.sh build akismet
+	@cmake -S . -B $(DEBUG) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(DEBUG) --target vokter -j$(JOBS)
+	cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error && \
 		VOKTER_BINARY=$(CURDIR)/$(DEBUG)/vokter node --test
 
 # clang with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer's coverage: one build

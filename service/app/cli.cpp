@@ -311,16 +311,44 @@ int run_cli(int argc, char** argv) {
     });
 
     std::string moderator_name;
+    int moderator_days = 0;  // 0: not given
+    bool moderator_no_expiry = false;
+    const auto days_given = [&]() -> std::optional<int> {
+        return moderator_days > 0 ? std::optional<int>(moderator_days) : std::nullopt;
+    };
     auto* moderator_cmd = app.add_subcommand("moderator", "Moderator accounts and their tokens");
     moderator_cmd->require_subcommand(1);
     auto* moderator_add = moderator_cmd->add_subcommand(
         "add", "Add a moderator and print their new token (shown only once)");
     add_config_flags(*moderator_add, config_file, given);
     moderator_add->add_option("name", moderator_name, "the moderator's name")->required();
+    moderator_add
+        ->add_option("--expires-days", moderator_days,
+                     "The token stops working after this many days (default: never)")
+        ->check(CLI::Range(1, kMaxTokenDays));
     moderator_add->callback(with_store([&](store::Store& store) {
-        return run_moderator_add(store, moderator_name, std::cout, std::cerr);
+        return run_moderator_add(store, moderator_name, std::cout, std::cerr, days_given());
     }));
-    auto* moderator_list = moderator_cmd->add_subcommand("list", "List the moderators");
+    auto* moderator_rotate = moderator_cmd->add_subcommand(
+        "rotate",
+        "Give a moderator a new token (shown only once); the old one stops working at once");
+    add_config_flags(*moderator_rotate, config_file, given);
+    moderator_rotate->add_option("name", moderator_name, "the moderator's name")->required();
+    auto* rotate_days =
+        moderator_rotate
+            ->add_option("--expires-days", moderator_days,
+                         "The new token stops working after this many days (default: the old "
+                         "token's lifetime, or never)")
+            ->check(CLI::Range(1, kMaxTokenDays));
+    moderator_rotate->add_flag("--no-expiry", moderator_no_expiry, "The new token never expires")
+        ->excludes(rotate_days);
+    moderator_rotate->callback(with_store([&](store::Store& store) {
+        return run_moderator_rotate(store, moderator_name,
+                                    TokenExpiry{days_given(), moderator_no_expiry}, std::cout,
+                                    std::cerr);
+    }));
+    auto* moderator_list = moderator_cmd->add_subcommand(
+        "list", "List the moderators: added, token expiry, last use (to a minute)");
     add_config_flags(*moderator_list, config_file, given);
     moderator_list->callback(
         with_store([&](store::Store& store) { return run_moderator_list(store, std::cout); }));

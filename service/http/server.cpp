@@ -219,6 +219,7 @@ void Server::Impl::setup_routes() {
                   });
     }
     add_route("GET", "/metrics", plain(&Impl::handle_metrics));
+    add_route("GET", "/openapi.json", plain(&Impl::handle_openapi));
 
     // Moderators: every route needs `Authorization: Bearer TOKEN`.
     const auto mod = [this](auto fn) {
@@ -231,6 +232,7 @@ void Server::Impl::setup_routes() {
         return [wrapped](const httplib::Request& req, httplib::Response& res,
                          const httplib::ContentReader& reader) { wrapped(req, res, reader); };
     };
+    add_route("GET", "/api/moderation/me", mod(&Impl::handle_moderation_me));
     add_route("GET", "/api/moderation/queue", mod(&Impl::handle_queue));
     add_route("GET", R"(/api/moderation/comments/(\d+))", mod(&Impl::handle_moderation_comment));
     add_route("POST", "/api/moderation/decisions", mod_reader(&Impl::handle_decisions));
@@ -448,6 +450,9 @@ void Server::stop() {
 }
 bool Server::is_running() const {
     return impl_->http.is_running();
+}
+std::vector<RouteName> Server::routes() const {
+    return impl_->requests.routes();
 }
 
 }  // namespace vokter::http

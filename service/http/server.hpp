@@ -15,6 +15,7 @@
 #include "http/comment_service.hpp"
 #include "http/moderation/auth.hpp"
 #include "http/moderation/rules_control.hpp"
+#include "http/operations/metrics.hpp"
 #include "http/submission_parser.hpp"
 #include "store/store.hpp"
 
@@ -69,6 +70,9 @@ class Server {
     bool listen();
     void stop();
     bool is_running() const;
+    // Every route of the router, in the order registered: its method and its pattern as
+    // route_label writes it ("/api/comments/{id}"). For the OpenAPI document's test.
+    std::vector<RouteName> routes() const;
 
     struct Impl;  // internal to the http layer (server_impl.hpp)
 

@@ -54,9 +54,14 @@ struct Server::Impl {
     // --- for operators (operations/operations_handlers.cpp) ---
     void handle_health(const httplib::Request& req, httplib::Response& res);
     void handle_metrics(const httplib::Request& req, httplib::Response& res);
+    // GET /openapi.json (operations/openapi.cpp): every route, Isso's under options.isso_prefix.
+    void handle_openapi(const httplib::Request& req, httplib::Response& res);
 
     // --- moderator handlers (moderation/moderation_handlers.cpp, rules_handlers.cpp) ---
     // Each runs after authentication; `moderator` is the authenticated moderator's name.
+    // GET /api/moderation/me: who is signed in, their token's expiry and last use.
+    void handle_moderation_me(const httplib::Request& req, httplib::Response& res,
+                              const std::string& moderator);
     void handle_queue(const httplib::Request& req, httplib::Response& res,
                       const std::string& moderator);
     void handle_moderation_comment(const httplib::Request& req, httplib::Response& res,

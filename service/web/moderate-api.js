@@ -50,6 +50,7 @@ export async function call(method, path, body, token = session.token()) {
 }
 
 export const api = {
+  me: () => call('GET', '/api/moderation/me'),
   queue: (params) => call('GET', `/api/moderation/queue?${new URLSearchParams(params)}`),
   decide: (ids, action) => call('POST', '/api/moderation/decisions', { ids, action }),
   stats: () => call('GET', '/api/moderation/stats'),

@@ -2,7 +2,7 @@
 // stats, rules; chosen by the URL fragment) and sign-out. Each view is a module exporting
 // `show(main)` that fills <main> and returns an optional cleanup function.
 
-import { call, session, ApiError } from './moderate-api.js';
+import { api, call, session, ApiError } from './moderate-api.js';
 import { el, announce } from './moderate-dom.js';
 import * as queue from './moderate-queue.js';
 import * as stats from './moderate-stats.js';
@@ -72,6 +72,29 @@ function signInView(reason) {
   input.focus();
 }
 
+// "Innlogget som NAME", and a warning when the token expires within a week. Asked once per
+// sign-in; a failure leaves the plain "Innlogget".
+let whoShownFor = null;
+async function showWho() {
+  const token = session.token();
+  if (whoShownFor === token) return;
+  whoShownFor = token;
+  const label = document.getElementById('who-name');
+  label.textContent = 'Innlogget';
+  try {
+    const me = await api.me();
+    if (session.token() !== token) return;
+    let text = `Innlogget som ${me.name}`;
+    const expires = me.expires ? Date.parse(me.expires) : NaN;
+    if (expires - Date.now() < 7 * 24 * 3600 * 1000) {
+      text += ` (tokenet utløper ${me.expires.slice(0, 10)})`;
+    }
+    label.textContent = text;
+  } catch (e) {
+    whoShownFor = null;
+  }
+}
+
 function currentView() {
   const name = location.hash.replace(/^#/, '');
   return VIEWS[name] ? name : 'queue';
@@ -88,6 +111,7 @@ function route(reason) {
   const name = currentView();
   nav.hidden = false;
   who.hidden = false;
+  showWho();
   for (const link of nav.querySelectorAll('a')) {
     if (link.dataset.view === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');

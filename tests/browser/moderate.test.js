@@ -41,6 +41,9 @@ test('three comments selected with x are filed as spam at once with s', async ()
   const context = await env.browser.newContext();
   const page = await newPage(context);
   await signIn(page, env.vokter);
+  // Who is signed in, from GET /api/moderation/me (kari's token never expires: no warning).
+  await page.locator('#who-name', { hasText: 'Innlogget som kari' }).waitFor();
+  assert.equal(await page.locator('#who-name').textContent(), 'Innlogget som kari');
   for (const id of ids) await page.locator(`.item[data-id="${id}"]`).waitFor();
   await page.waitForFunction(() => document.activeElement.classList.contains('item'));
   const focusedId = () => page.evaluate(() => Number(document.activeElement.dataset.id));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "http/crypto.hpp"
+#include "http/log.hpp"
 #include "http/problem.hpp"
 #include "store/moderators.hpp"
 
@@ -46,8 +47,15 @@ std::string ModeratorAuth::authenticate(std::string_view authorization, const st
     }
     if (moderator && constant_time_equal(moderator->token_hash, hash)) {
         // A right token is never refused, even from an address that has guessed wrong: a
-        // moderator behind the same proxy or NAT as a guesser keeps working.
+        // moderator behind the same proxy or NAT as a guesser keeps working. An expired one is
+        // not a guess either: refused, and not counted.
         clear(ip);
+        if (moderator->expired(now_ms)) {
+            unauthorised("the moderator token of " + moderator->name + " expired at " +
+                         iso_time(*moderator->expires) + "; `vokter moderator rotate " +
+                         moderator->name + "` gives a new one");
+        }
+        note_use(*moderator, now_ms);
         return moderator->name;
     }
     if (const int wait = blocked_for(ip, now_ms); wait > 0) {
@@ -60,6 +68,24 @@ std::string ModeratorAuth::authenticate(std::string_view authorization, const st
     }
     record_failure(ip, now_ms);
     unauthorised("the moderator token is not valid");
+}
+
+void ModeratorAuth::note_use(const store::Moderator& moderator, std::int64_t now_ms) {
+    {
+        std::lock_guard lock(mutex_);
+        std::int64_t& noted = last_noted_[moderator.id];
+        if (noted == 0 && moderator.last_used) noted = *moderator.last_used;
+        if (now_ms - noted < kUseResolutionMs) return;
+        noted = now_ms;
+    }
+    try {
+        store_.writer().run(
+            [&](store::Connection& db) { store::note_moderator_use(db, moderator.id, now_ms); });
+    } catch (const std::exception& e) {
+        // The request goes on: a store that cannot write now still serves a moderator's reads.
+        log_line(std::string("moderator ") + moderator.name +
+                 ": cannot record the last use: " + e.what());
+    }
 }
 
 int ModeratorAuth::blocked_for(const std::string& ip, std::int64_t now_ms) {

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "store/moderators.hpp"
 #include "store/store.hpp"
 
 namespace vokter::http {
@@ -37,8 +38,12 @@ class ModeratorAuth {
     // Throws ApiError 401 with `WWW-Authenticate: Bearer realm="vokter"` when the header is
     // missing, malformed or the token unknown, and 429 with Retry-After instead when the token
     // is unknown and `ip` has sent too many unknown tokens.
+    // A token past its expiry is answered 401 too, saying so. Each authenticated moderator's
+    // last use is written to the store at most once every kUseResolutionMs.
     std::string authenticate(std::string_view authorization, const std::string& ip,
                              std::int64_t now_ms);
+
+    static constexpr std::int64_t kUseResolutionMs = 60'000;
 
   private:
     struct Failures {
@@ -50,11 +55,13 @@ class ModeratorAuth {
     int blocked_for(const std::string& ip, std::int64_t now_ms);
     void record_failure(const std::string& ip, std::int64_t now_ms);
     void clear(const std::string& ip);
+    void note_use(const store::Moderator& moderator, std::int64_t now_ms);
 
     store::Store& store_;
     AuthLimits limits_;
     std::mutex mutex_;
     std::unordered_map<std::string, Failures> failures_;
+    std::unordered_map<std::int64_t, std::int64_t> last_noted_;  // moderator id → ms written
 };
 
 }  // namespace vokter::http

@@ -1,5 +1,6 @@
-// Handlers of the moderator API: the queue, one comment, decisions, the audit log and the
-// statistics. Each runs after the bearer token was checked (see `moderated` in server.cpp).
+// Handlers of the moderator API: who is signed in, the queue, one comment, decisions, the audit
+// log and the statistics. Each runs after the bearer token was checked (see `moderated` in
+// server.cpp).
 
 #include "http/moderation/moderation_codecs.hpp"
 #include "http/problem.hpp"
@@ -7,6 +8,7 @@
 #include "http/server_impl.hpp"
 #include "store/moderation_repository.hpp"
 #include "store/moderation_stats.hpp"
+#include "store/moderators.hpp"
 
 namespace vokter::http {
 
@@ -42,6 +44,25 @@ std::size_t utf8_chars(std::string_view text) {
 }
 
 }  // namespace
+
+void Server::Impl::handle_moderation_me(const httplib::Request&, httplib::Response& res,
+                                        const std::string& moderator) {
+    std::optional<store::Moderator> account;
+    {
+        auto db = store.read();
+        account = store::find_moderator(*db, moderator);
+    }
+    // Removed between the token's check and this read: the token no longer works.
+    if (!account) fail(401, "the moderator token is not valid");
+    const auto time_or_null = [](const std::optional<std::int64_t>& ms) {
+        return ms ? nlohmann::json(iso_time(*ms)) : nlohmann::json(nullptr);
+    };
+    send_json(res, 200,
+              {{"name", account->name},
+               {"created", iso_time(account->created)},
+               {"expires", time_or_null(account->expires)},
+               {"last_used", time_or_null(account->last_used)}});
+}
 
 void Server::Impl::handle_queue(const httplib::Request& req, httplib::Response& res,
                                 const std::string&) {

@@ -9,7 +9,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev libicu-dev \
       libcld2-dev nlohmann-json3-dev doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev \
-      libgoogle-perftools-dev libxml2-dev libcmark-dev libpq-dev nginx \
+      libgoogle-perftools-dev libxml2-dev libcmark-dev libpq-dev libcurl4-openssl-dev nginx \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -37,7 +37,7 @@ LABEL org.opencontainers.image.title="Vokter" \
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libcpp-httplib0.11 libsqlite3-0 libre2-9 libicu72 libcld2-0 libtomlplusplus3 libssl3 \
-      libtcmalloc-minimal4 libxml2 libcmark0.30.2 libpq5 \
+      libtcmalloc-minimal4 libxml2 libcmark0.30.2 libpq5 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vokter \
  && useradd --system --uid 10001 --gid vokter --home-dir /data --shell /usr/sbin/nologin vokter \

@@ -5,11 +5,12 @@ set -euo pipefail
 
 build=(cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev nlohmann-json3-dev
        doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev libicu-dev libcld2-dev
-       libgoogle-perftools-dev libxml2-dev libcmark-dev libpq-dev)
+       libgoogle-perftools-dev libxml2-dev libcmark-dev libpq-dev libcurl4-openssl-dev)
 # What `make test` needs beyond the build: the benchmarks' tools; nginx, the production front
 # that tests/app/nginx_front_test.cpp starts with deploy/nginx.conf; and prometheus for the
-# promtool that tests/app/metrics_test.cpp checks /metrics with.
-bench=(libbenchmark-dev wrk curl nginx time prometheus)
+# promtool that tests/app/metrics_test.cpp checks /metrics with; openssl and python3-aiosmtpd for
+# the STARTTLS mail sink of tests/app/notify_test.cpp.
+bench=(libbenchmark-dev wrk curl nginx time prometheus openssl python3-aiosmtpd)
 # The PostgreSQL server the tests and benchmarks start a throwaway cluster of
 # (scripts/pg-cluster.sh); Vokter itself needs only libpq.
 postgresql=(postgresql)

@@ -70,6 +70,11 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
+// A secret as the log and --help show it: whether it is set, never what it is.
+std::string printable_secret(const std::string& secret) {
+    return secret.empty() ? std::string() : std::string("(set)");
+}
+
 // host:port with a port from 0 to 65535.
 std::string parse_listen(const std::string& text, std::string& out) {
     const auto colon = text.rfind(':');
@@ -215,6 +220,118 @@ const std::vector<ConfigOption>& config_options() {
              return parse_number(t, c.spam_retention_days, 1, 3650);
          },
          [](const Config& c) { return std::to_string(c.spam_retention_days); }},
+        {"webhooks",
+         "URLs to POST notifications to as JSON (comma-separated; Slack and Teams incoming "
+         "webhooks show their text field)",
+         [](Config& c, const std::string& t) {
+             for (const std::string& url : split_list(t)) {
+                 if (!url.starts_with("https://") && !url.starts_with("http://"))
+                     return std::string("must be http(s) URLs, comma-separated");
+             }
+             return c.webhooks = split_list(t), std::string();
+         },
+         [](const Config& c) {
+             return c.webhooks.empty() ? std::string()
+                                       : std::to_string(c.webhooks.size()) + " (not shown)";
+         }},
+        {"webhook_secret",
+         "shared secret that signs each webhook body: X-Vokter-Signature: sha256=HMAC-SHA256 "
+         "(set it in the environment rather than a file)",
+         [](Config& c, const std::string& t) { return c.webhook_secret = t, std::string(); },
+         [](const Config& c) { return printable_secret(c.webhook_secret); }},
+        {"webhook_events",
+         "the events webhooks get: comment.held, comment.spam, spam.burst, rules.failed",
+         [](Config& c, const std::string& t) {
+             const std::vector<std::string> kinds = split_list(t);
+             for (const std::string& kind : kinds) {
+                 if (kind != "comment.held" && kind != "comment.spam" && kind != "spam.burst" &&
+                     kind != "rules.failed") {
+                     return "unknown event " + kind +
+                            " (comment.held, comment.spam, spam.burst, rules.failed)";
+                 }
+             }
+             return c.webhook_events = kinds, std::string();
+         },
+         [](const Config& c) { return join(c.webhook_events); }},
+        {"smtp_url",
+         "the mail server for notifications: smtp://host:587 (STARTTLS) or smtps://host:465",
+         [](Config& c, const std::string& t) {
+             if (!t.empty() && !t.starts_with("smtp://") && !t.starts_with("smtps://"))
+                 return std::string("must be smtp://HOST:PORT or smtps://HOST:PORT");
+             if (t.find('@') != std::string::npos)
+                 return std::string("must not hold credentials: use smtp_user, smtp_password");
+             return c.smtp_url = t, std::string();
+         },
+         [](const Config& c) { return c.smtp_url; }},
+        {"smtp_user", "the mail server's user name (empty: no AUTH)",
+         [](Config& c, const std::string& t) { return c.smtp_user = t, std::string(); },
+         [](const Config& c) { return c.smtp_user; }},
+        {"smtp_password", "the mail server's password (set it in the environment)",
+         [](Config& c, const std::string& t) { return c.smtp_password = t, std::string(); },
+         [](const Config& c) { return printable_secret(c.smtp_password); }},
+        {"smtp_tls",
+         "required: smtp:// must upgrade with STARTTLS or nothing is sent; off: plain text, for a "
+         "relay on this machine only",
+         [](Config& c, const std::string& t) {
+             if (t != "required" && t != "off") return std::string("must be required or off");
+             return c.smtp_tls = t, std::string();
+         },
+         [](const Config& c) { return c.smtp_tls; }},
+        {"smtp_ca_file", "CA certificates to verify the mail server with (default: the system's)",
+         [](Config& c, const std::string& t) { return c.smtp_ca_file = t, std::string(); },
+         [](const Config& c) { return c.smtp_ca_file; }},
+        {"mail_from", "the From address of notification mail",
+         [](Config& c, const std::string& t) {
+             if (!t.empty() && t.find('@') == std::string::npos)
+                 return std::string("must be an e-mail address");
+             return c.mail_from = t, std::string();
+         },
+         [](const Config& c) { return c.mail_from; }},
+        {"mail_to", "moderators' addresses that get notification mail (comma-separated)",
+         [](Config& c, const std::string& t) {
+             for (const std::string& address : split_list(t)) {
+                 if (address.find('@') == std::string::npos ||
+                     address.find_first_of("<>\r\n ") != std::string::npos)
+                     return "not an e-mail address: " + address;
+             }
+             return c.mail_to = split_list(t), std::string();
+         },
+         [](const Config& c) { return join(c.mail_to); }},
+        {"mail_digest_minutes",
+         "0: one message per held comment; N: one message every N minutes with what happened "
+         "(0 to 1440)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.mail_digest_minutes, 0, 1440);
+         },
+         [](const Config& c) { return std::to_string(c.mail_digest_minutes); }},
+        {"public_url",
+         "where this service is reached (https://comments.example): links in notifications",
+         [](Config& c, const std::string& t) {
+             if (!t.empty() &&
+                 ((!t.starts_with("https://") && !t.starts_with("http://")) || t.back() == '/'))
+                 return std::string("must be an http(s) URL without a slash at the end");
+             return c.public_url = t, std::string();
+         },
+         [](const Config& c) { return c.public_url; }},
+        {"notify_retry_seconds",
+         "the first retry of a failed notification after this many seconds, doubling to an "
+         "hour, for 24 hours (1 to 3600)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.notify_retry_seconds, 1, 3600);
+         },
+         [](const Config& c) { return std::to_string(c.notify_retry_seconds); }},
+        {"spam_burst_count",
+         "this many comments filed as spam within spam_burst_minutes notify as a burst (0: "
+         "never; up to 100000)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.spam_burst_count, 0, 100000);
+         },
+         [](const Config& c) { return std::to_string(c.spam_burst_count); }},
+        {"spam_burst_minutes", "the window of spam_burst_count (1 to 1440)",
+         [](Config& c, const std::string& t) {
+             return parse_number(t, c.spam_burst_minutes, 1, 1440);
+         },
+         [](const Config& c) { return std::to_string(c.spam_burst_minutes); }},
     };
     return options;
 }
@@ -305,6 +422,16 @@ Result<Config> load_config(const std::string& config_file,
                                          [&](const auto& o) { return o.key == name; });
         if (option != options.end()) apply(*option, text, flag_name(key));
     }
+    // Settings that only make sense together.
+    if (!config.mail_to.empty() && (config.smtp_url.empty() || config.mail_from.empty())) {
+        errors.push_back({"invalid_setting",
+                          "mail_to needs smtp_url and mail_from: where to send it, and from whom",
+                          "mail_to"});
+    }
+    if (config.smtp_password.empty() != config.smtp_user.empty()) {
+        errors.push_back(
+            {"invalid_setting", "smtp_user and smtp_password go together", "smtp_user"});
+    }
     if (!errors.empty()) return errors;
     return config;
 }
@@ -349,8 +476,27 @@ store::RetentionPolicy retention_policy(const Config& config) {
 }
 
 store::StoreOptions store_options(const Config& config) {
-    return {config.db,
-            config.durability == "normal" ? store::Durability::normal : store::Durability::full};
+    store::StoreOptions options{config.db, config.durability == "normal" ? store::Durability::normal
+                                                                         : store::Durability::full};
+    options.events.enabled = notify_options(config).any();
+    options.events.burst_count = config.spam_burst_count;
+    options.events.burst_minutes = config.spam_burst_minutes;
+    return options;
+}
+
+notify::NotifyOptions notify_options(const Config& config) {
+    notify::NotifyOptions options;
+    options.webhooks = config.webhooks;
+    options.webhook_secret = config.webhook_secret;
+    options.webhook_events = config.webhook_events;
+    options.smtp = {config.smtp_url, config.smtp_user, config.smtp_password,
+                    config.smtp_tls == "required", config.smtp_ca_file};
+    options.mail_from = config.mail_from;
+    options.mail_to = config.mail_to;
+    options.digest_minutes = config.mail_digest_minutes;
+    options.public_url = config.public_url;
+    options.retry_seconds = config.notify_retry_seconds;
+    return options;
 }
 
 }  // namespace vokter::app

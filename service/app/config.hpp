@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/notify/sender.hpp"
 #include "core/result.hpp"
 #include "http/server.hpp"
 #include "store/retention.hpp"
@@ -38,6 +39,23 @@ struct Config {
     double akismet_discard_margin = 5.0;  // Akismet API: blatant spam is spam threshold + this
     int ip_retention_days = 30;    // then IPs are cut to their network and user agents dropped
     int spam_retention_days = 60;  // then spam and rejected comments are deleted
+    // Notifications to moderators (app/notify/sender.hpp).
+    std::vector<std::string> webhooks;
+    std::string webhook_secret;
+    // comment.spam on request: a spam run would send one each; the burst says it once.
+    std::vector<std::string> webhook_events = {"comment.held", "spam.burst", "rules.failed"};
+    std::string smtp_url;  // smtp://host:587 (STARTTLS) or smtps://host:465
+    std::string smtp_user;
+    std::string smtp_password;
+    std::string smtp_tls = "required";  // required | off (a relay on this machine only)
+    std::string smtp_ca_file;
+    std::string mail_from;
+    std::vector<std::string> mail_to;
+    int mail_digest_minutes = 0;
+    std::string public_url;  // where /moderate is, for the links in notifications
+    int notify_retry_seconds = 10;
+    int spam_burst_count = 20;  // 0: no burst events
+    int spam_burst_minutes = 10;
 };
 
 // One setting: its TOML key, environment variable, flag and help text.
@@ -67,5 +85,6 @@ std::string describe(const Config& config);
 http::ServerOptions server_options(const Config& config);
 store::StoreOptions store_options(const Config& config);
 store::RetentionPolicy retention_policy(const Config& config);
+notify::NotifyOptions notify_options(const Config& config);
 
 }  // namespace vokter::app

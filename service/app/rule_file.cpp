@@ -6,12 +6,17 @@ namespace vokter::app {
 
 bool RuleFile::reload(core::ActiveRuleset& active, std::int64_t now_ms) {
     auto loaded = load_rules_file(path_);  // empty path: the embedded default
-    std::lock_guard lock(mutex_);
     if (!loaded) {
-        status_.last_error = format_errors(loaded.errors());
-        ++status_.reload_failures;
+        const std::string errors = format_errors(loaded.errors());
+        {
+            std::lock_guard lock(mutex_);
+            status_.last_error = errors;
+            ++status_.reload_failures;
+        }
+        if (refused_) refused_(errors);
         return false;
     }
+    std::lock_guard lock(mutex_);
     active.activate(loaded.value());
     status_.version = loaded.value()->version();
     status_.loaded_at_ms = now_ms;

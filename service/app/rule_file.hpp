@@ -4,6 +4,7 @@
 // leaves the rules in force untouched. Thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -24,8 +25,15 @@ class RuleFile {
     http::RulesStatus status() const;
     const std::string& path() const { return path_; }
 
+    // `refused(errors)` runs after each refused reload, outside the lock (the notifications'
+    // rules.failed event). Set it before reloads can happen.
+    void on_refused(std::function<void(const std::string& errors)> refused) {
+        refused_ = std::move(refused);
+    }
+
   private:
     std::string path_;
+    std::function<void(const std::string&)> refused_;
     mutable std::mutex mutex_;
     http::RulesStatus status_;
 };

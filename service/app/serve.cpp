@@ -14,6 +14,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/notify/sender.hpp"
 #include "app/privacy_cli.hpp"
 #include "app/rule_file.hpp"
 #include "app/rule_file_control.hpp"
@@ -23,6 +24,7 @@
 #include "http/log.hpp"
 #include "store/comment_repository.hpp"
 #include "store/migrations.hpp"
+#include "store/notifications.hpp"
 
 namespace vokter::app {
 
@@ -157,6 +159,30 @@ int serve(const Config& config) {
         return 1;
     }
 
+    // Moderators told: a refused rule file is an event of its own (the comment services record
+    // theirs in the transactions of the comments, store/notifications.hpp).
+    const notify::NotifyOptions notify_settings = notify_options(config);
+    if (notify_settings.any()) {
+        store::Store& events = *store;
+        rule_file.on_refused([&events](const std::string& errors) {
+            try {
+                events.writer().run([&](store::Connection& db) {
+                    store::record_event(db, store::kEventRulesFailed, std::nullopt,
+                                        errors.substr(0, 4000), http::now_ms());
+                });
+            } catch (const std::exception& e) {
+                http::log_line(std::string("notify: cannot record the refused rule file: ") +
+                               e.what());
+            }
+        });
+        if (config.public_url.empty()) {
+            http::log_line("warning: public_url is not set: links in notifications are relative");
+        }
+        if (!notify_settings.webhooks.empty() && notify_settings.webhook_secret.empty()) {
+            http::log_line("warning: webhook_secret is not set: webhooks are not signed");
+        }
+    }
+
     std::string form_key;
     try {
         form_key = form_token_key(*store);  // the first start writes it
@@ -182,6 +208,10 @@ int serve(const Config& config) {
                                    [](const store::RetentionReport& report) {
                                        http::log_line("retention: " + describe(report));
                                    });
+
+    // Notifications: delivered from the outbox by a thread of their own, stopped before the
+    // server and the store (notify/sender.hpp).
+    notify::Sender sender(*store, notify_settings);
 
     // The signal thread is also the housekeeper: between signals it trims the allocator.
     std::thread signal_thread([&] {

@@ -69,8 +69,11 @@ Submitted CommentService::submit(core::Submission submission,
     comment.edit_token_hash = sha256(result.edit_token);
     comment.submission = std::move(submission);
     try {
-        result.id = store_.writer().run(
-            [&](store::Connection& db) { return store::insert_comment(db, comment); });
+        result.id = store_.writer().run([&](store::Connection& db) {
+            const std::int64_t id = store::insert_comment(db, comment);
+            store::record_comment_events(db, store_.options().events, id, comment.status, now_ms);
+            return id;
+        });
     } catch (const store::StoreError& e) {
         // The parent vanished between the check and the write (deleted by a moderator).
         if (e.is_constraint()) fail(404, "the comment you reply to does not exist on this page");

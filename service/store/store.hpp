@@ -17,6 +17,7 @@
 #include "core/classifier/model.hpp"
 #include "store/classifier/trainer.hpp"
 #include "store/database.hpp"
+#include "store/notifications.hpp"
 #include "store/writer.hpp"
 
 namespace vokter::store {
@@ -49,6 +50,8 @@ struct StoreOptions {
     // off while it runs (Store::fold_some) and the stats read the rest (a second's comments at
     // most) row by row.
     int fold_counts_ms = -1;
+    // Which notification events the comment services record (store/notifications.hpp).
+    EventPolicy events;
 };
 
 // Whether the store can write, as /healthz reports it.

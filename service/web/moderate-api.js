@@ -51,6 +51,7 @@ export async function call(method, path, body, token = session.token()) {
 
 export const api = {
   me: () => call('GET', '/api/moderation/me'),
+  comment: (id) => call('GET', `/api/moderation/comments/${encodeURIComponent(id)}`),
   queue: (params) => call('GET', `/api/moderation/queue?${new URLSearchParams(params)}`),
   decide: (ids, action) => call('POST', '/api/moderation/decisions', { ids, action }),
   stats: () => call('GET', '/api/moderation/stats'),

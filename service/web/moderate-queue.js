@@ -19,7 +19,9 @@ const STATUS_LABELS = { pending: 'Venter', spam: 'Spam', approved: 'Godkjent', r
 // Filter state survives switching views (but not the tab: it lives in the URL-less module).
 const filters = { status: 'pending', thread: '', q: '', sort: 'score', limit: '25' };
 
-export function show(main) {
+// `commentId` (from a notification's link, #comment-ID) shows that one comment first, under the
+// filter of its status; the filter form and the pager lead back to the queue.
+export function show(main, commentId) {
   const state = { items: [], selected: new Set(), current: 0, cursors: [null], page: 0, next: null };
   const list = el('ol', { class: 'queue', 'aria-label': 'Kommentarer' });
   const summary = el('p', { class: 'summary', id: 'queue-summary' });
@@ -256,7 +258,29 @@ export function show(main) {
   }
 
   document.addEventListener('keydown', onKey);
-  load(0, true);
+  if (commentId) loadOne(commentId);
+  else load(0, true);
+
+  async function loadOne(id) {
+    summary.textContent = 'Henter …';
+    try {
+      const item = await api.comment(id);
+      if (STATUS_LABELS[item.status]) filters.status = item.status;
+      state.items = [item];
+      state.selected.clear();
+      state.current = 0;
+      render();
+      summary.textContent = `Kommentar ${item.id} (${(STATUS_LABELS[item.status] || item.status).toLowerCase()}).`;
+      focusItem(0);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return;
+      if (e instanceof ApiError && e.status === 404) {
+        summary.textContent = `Kommentar ${id} finnes ikke lenger.`;
+        return;
+      }
+      summary.textContent = `Kommentaren kunne ikke hentes: ${e.message}`;
+    }
+  }
   return () => document.removeEventListener('keydown', onKey);
 }
 

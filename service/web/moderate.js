@@ -100,6 +100,12 @@ function currentView() {
   return VIEWS[name] ? name : 'queue';
 }
 
+// The comment a link names (#comment-42, as notifications link to it), or null.
+function linkedComment() {
+  const match = /^#comment-(\d{1,18})$/.exec(location.hash);
+  return match ? match[1] : null;
+}
+
 // Shows the view named by the fragment, or the sign-in form without a token.
 function route(reason) {
   if (cleanup) cleanup();
@@ -117,7 +123,7 @@ function route(reason) {
     else link.removeAttribute('aria-current');
   }
   main.replaceChildren();
-  cleanup = VIEWS[name].show(main) || null;
+  cleanup = VIEWS[name].show(main, name === 'queue' ? linkedComment() : undefined) || null;
 }
 
 session.onSignedOut = (reason) => route(reason);

@@ -27,6 +27,30 @@ test('a wrong token is refused at its field and nothing is stored', async () => 
   await context.close();
 });
 
+test('a notification link #comment-ID shows that comment, ready to decide on', async () => {
+  const { status, data } = await postComment(env.vokter, {
+    thread: '/blogg/lenket',
+    name: 'Lenket Leser',
+    body: 'Kjøp nå! Denne kommentaren lenkes fra et varsel',
+  });
+  assert.equal(status, 202);
+  const context = await env.browser.newContext();
+  const page = await newPage(context);
+  await signIn(page, env.vokter);
+  await page.goto(`${env.vokter.base}/moderate#comment-${data.id}`);
+  await page.locator('#queue-summary', { hasText: `Kommentar ${data.id} (venter).` }).waitFor();
+  assert.equal(await page.locator('.item').count(), 1);
+  await page.locator(`.item[data-id="${data.id}"]`).getByRole('button', { name: `Godkjenn kommentar ${data.id}` }).click();
+  await page.locator('#announce', { hasText: 'godkjent' }).waitFor();
+  const item = await moderatorApi(env.vokter, 'GET', `/api/moderation/comments/${data.id}`);
+  assert.equal(item.data.status, 'approved');
+  // A link to a comment that is gone says so.
+  await page.goto(`${env.vokter.base}/moderate#comment-999999`);
+  await page.locator('#queue-summary', { hasText: 'Kommentar 999999 finnes ikke lenger.' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('three comments selected with x are filed as spam at once with s', async () => {
   const ids = [];
   for (const n of [1, 2, 3]) {

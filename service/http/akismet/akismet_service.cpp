@@ -73,8 +73,11 @@ AkismetCheck AkismetService::check(const AkismetComment& comment, std::int64_t n
     stored.status = status_for(result.verdict.action);
     stored.source = store::kAkismetSource;
     stored.created = now_ms;
-    result.stored_id = store_.writer().run(
-        [&](store::Connection& db) { return store::insert_comment(db, stored); });
+    result.stored_id = store_.writer().run([&](store::Connection& db) {
+        const std::int64_t id = store::insert_comment(db, stored);
+        store::record_comment_events(db, store_.options().events, id, stored.status, now_ms);
+        return id;
+    });
     return result;
 }
 

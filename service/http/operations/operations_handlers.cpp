@@ -10,6 +10,7 @@
 #include "store/classifier/classifier_repository.hpp"
 #include "store/migrations.hpp"
 #include "store/moderation_stats.hpp"
+#include "store/notifications.hpp"
 
 namespace vokter::http {
 
@@ -114,14 +115,35 @@ void write_writer_metrics(MetricsText& out, store::Store& store) {
                static_cast<std::uint64_t>(store.reader_page_cache_bytes()));
 }
 
+// Seconds from `created` (Unix ms) to `now`; 0 when there is nothing (or a clock went back).
+double age_seconds(const std::optional<std::int64_t>& created, std::int64_t now) {
+    return created ? static_cast<double>(std::max<std::int64_t>(0, now - *created)) / 1000.0 : 0.0;
+}
+
 void write_queue_and_classifier_metrics(MetricsText& out, store::Store& store, std::int64_t now) {
     store::QueueFigures queue;
+    store::OutboxFigures outbox;
     std::int64_t training_pending = 0;
     {
         auto db = store.read();
         queue = store::queue_figures(*db);
         training_pending = store::pending_training_count(*db);
+        outbox = store::outbox_figures(*db);
     }
+    out.family("vokter_outbox_deliveries", "gauge",
+               "Notification deliveries by state: pending (not yet acknowledged; failing ones "
+               "included), failing (failed at least once, retried) and abandoned (retried for 24 "
+               "hours in vain, kept 7 days).");
+    out.sample("vokter_outbox_deliveries", {{"state", "pending"}},
+               static_cast<std::uint64_t>(outbox.pending));
+    out.sample("vokter_outbox_deliveries", {{"state", "failing"}},
+               static_cast<std::uint64_t>(outbox.failing));
+    out.sample("vokter_outbox_deliveries", {{"state", "abandoned"}},
+               static_cast<std::uint64_t>(outbox.abandoned));
+    out.family("vokter_outbox_oldest_pending_age_seconds", "gauge",
+               "Age of the oldest event with a delivery pending; 0 when none is.");
+    out.sample("vokter_outbox_oldest_pending_age_seconds", {},
+               age_seconds(outbox.oldest_pending_created, now));
     out.family("vokter_comments", "gauge",
                "Comments stored now, by status (pending ones wait in the moderators' queue).");
     for (const auto& [status, n] : queue.by_status)
@@ -129,10 +151,7 @@ void write_queue_and_classifier_metrics(MetricsText& out, store::Store& store, s
     out.family("vokter_queue_oldest_pending_age_seconds", "gauge",
                "Age of the oldest comment waiting for a moderator; 0 when none waits.");
     out.sample("vokter_queue_oldest_pending_age_seconds", {},
-               queue.oldest_pending_created ? static_cast<double>(std::max<std::int64_t>(
-                                                  0, now - *queue.oldest_pending_created)) /
-                                                  1000.0
-                                            : 0.0);
+               age_seconds(queue.oldest_pending_created, now));
 
     const core::ModelPtr model = store.classifier().current();
     out.family("vokter_classifier_learned", "gauge",

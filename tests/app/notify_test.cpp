@@ -23,6 +23,7 @@
 
 #include "app/notify/sender.hpp"
 #include "http/crypto.hpp"
+#include "http/log.hpp"
 #include "store/comment_repository.hpp"
 #include "support/test_support.hpp"
 
@@ -417,4 +418,39 @@ TEST_CASE("a held comment is mailed through STARTTLS with its link; a digest is 
     CHECK(digest);
     sender.pass();  // acknowledged: nothing again
     CHECK(sink.messages().size() == 2);
+}
+
+TEST_CASE("an unreachable mail server: the delivery fails, is retried later, and nothing throws") {
+    TempDir dir;
+    vokter::store::StoreOptions options{(dir / "vokter.db").string(),
+                                        vokter::store::Durability::normal};
+    options.classifier = false;
+    vokter::store::Store store(options);
+    vokter::app::notify::NotifyOptions notify;
+    notify.smtp = {"smtp://127.0.0.1:" + std::to_string(closed_port()), "", "", true, ""};
+    notify.mail_from = "vokter@kommentarer.example.no";
+    notify.mail_to = {"kari@example.no"};
+    notify.retry_seconds = 60;
+    vokter::app::notify::Sender sender(store, notify, /*run_thread=*/false);
+    sender.pass();  // the receiver is seen: events from now on
+    store.writer().run([&](vokter::store::Connection& db) {
+        vokter::store::record_event(db, vokter::store::kEventRulesFailed, std::nullopt, "feil",
+                                    vokter::http::now_ms());
+    });
+    CHECK_NOTHROW(sender.pass());
+    vokter::store::OutboxFigures figures;
+    {
+        auto db = store.read();
+        figures = vokter::store::outbox_figures(*db);
+    }
+    CHECK(figures.pending == 1);
+    CHECK(figures.failing == 1);
+    CHECK(figures.abandoned == 0);
+    sender.pass();  // not due again for a minute: no second attempt
+    auto db = store.read();
+    auto& attempts = db->prepare("SELECT attempts, last_error FROM notification_deliveries");
+    REQUIRE(attempts.step());
+    CHECK(attempts.int64(0) == 1);
+    CHECK(attempts.text(1).find("onnect") != std::string::npos);  // "Couldn't connect …"
+    attempts.reset();
 }

@@ -31,7 +31,7 @@ test('a notification link #comment-ID shows that comment, ready to decide on', a
   const { status, data } = await postComment(env.vokter, {
     thread: '/blogg/lenket',
     name: 'Lenket Leser',
-    body: 'Kjøp nå! Denne kommentaren lenkes fra et varsel',
+    body: 'Venteliste! Denne kommentaren lenkes fra et varsel',
   });
   assert.equal(status, 202);
   const context = await env.browser.newContext();

@@ -4,12 +4,14 @@
 # Configure with VOKTER_* environment variables (see `vokter serve --help`).
 
 # --- Build stage: the same Debian packages as a developer's machine; the tests must pass. -----
+# (promtool, aiosmtpd and openssl are the metrics and notification tests' tools.)
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake g++ make pkg-config libcpp-httplib-dev libsqlite3-dev libre2-dev libicu-dev \
       libcld2-dev nlohmann-json3-dev doctest-dev libtomlplusplus-dev libcli11-dev libssl-dev \
       libgoogle-perftools-dev libxml2-dev libcmark-dev libpq-dev libcurl4-openssl-dev nginx \
+      prometheus python3-aiosmtpd openssl \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./

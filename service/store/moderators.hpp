@@ -18,9 +18,9 @@ struct Moderator {
     std::string name;
     std::string token_hash;  // 32 raw bytes
     std::int64_t created = 0;
-    std::optional<std::int64_t> expires;    // the token stops working then; empty: never
-    std::optional<std::int64_t> last_used;  // the last authenticated request (to a minute)
-    std::int64_t token_created = 0;         // when the token in force was issued
+    std::optional<std::int64_t> expires{};    // the token stops working then; empty: never
+    std::optional<std::int64_t> last_used{};  // the last authenticated request (to a minute)
+    std::int64_t token_created = 0;           // when the token in force was issued
 
     bool expired(std::int64_t now_ms) const { return expires && now_ms >= *expires; }
 };

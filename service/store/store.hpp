@@ -51,7 +51,7 @@ struct StoreOptions {
     // most) row by row.
     int fold_counts_ms = -1;
     // Which notification events the comment services record (store/notifications.hpp).
-    EventPolicy events;
+    EventPolicy events{};
 };
 
 // Whether the store can write, as /healthz reports it.

@@ -280,8 +280,8 @@ TEST_CASE("held and spam comments reach a webhook signed; an unreachable one nev
     CHECK(text.find("Kjøp billige klokker her") != std::string::npos);
     CHECK(events["comment.spam"]["comment"]["id"] == spam);
     // Each event acknowledged once, after the failed attempts.
-    for (const auto& [id, times] : receiver.acknowledged())
-        CHECK_MESSAGE(times == 1, "event " << id);
+    for (const auto& acknowledged_id : receiver.acknowledged())
+        CHECK_MESSAGE(acknowledged_id.second == 1, "event " << acknowledged_id.first);
     CHECK(receiver.taken().size() >= 4);
 
     // The unreachable receiver: retried, logged by host only, and counted.
@@ -341,8 +341,8 @@ TEST_CASE("kill -9 with undelivered events: after the restart each is delivered 
             comments.insert(json::parse(r.body)["comment"]["id"].get<std::int64_t>());
     }
     CHECK(comments == held);
-    for (const auto& [id, times] : acknowledged)
-        CHECK_MESSAGE(times == 1, "event " << id);
+    for (const auto& acknowledged_id : acknowledged)
+        CHECK_MESSAGE(acknowledged_id.second == 1, "event " << acknowledged_id.first);
     CHECK(metric(port, R"(vokter_outbox_deliveries{state="pending"})") == 0);
     server.signal(SIGTERM);
     CHECK(server.wait() == 0);

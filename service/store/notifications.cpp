@@ -1,5 +1,7 @@
 #include "store/notifications.hpp"
 
+#include <algorithm>
+
 #include "store/comment_repository.hpp"
 
 namespace vokter::store {
@@ -7,6 +9,9 @@ namespace vokter::store {
 namespace {
 
 constexpr std::int64_t kMinuteMs = 60'000;
+// How far below a receiver's mark PostgreSQL's late commits are looked for: the events of 16
+// replicas' transactions in flight at once, each of a full batch (128 jobs) of two events.
+constexpr std::int64_t kLateEventIds = 4096;
 
 // Spam comments created at or after `since_ms`, counted up to `limit`.
 std::int64_t recent_spam(Connection& db, std::int64_t since_ms, std::int64_t limit) {
@@ -68,18 +73,31 @@ void record_comment_events(Connection& db, const EventPolicy& policy, std::int64
 int enqueue_deliveries(Connection& db, const std::string& receiver,
                        const std::vector<std::string>& kinds, std::int64_t delay_ms) {
     const std::string seen_key = "notify.seen." + receiver;
+    const std::string start_key = "notify.start." + receiver;  // where the receiver began
     const std::int64_t newest = newest_event_id(db);
     const auto seen = get_setting(db, seen_key);
+    const auto start = get_setting(db, start_key);
     db.reset_statements();
     put_setting(db, seen_key, std::to_string(newest));
-    if (!seen) return 0;  // a new receiver: from now on
-    const std::int64_t after = std::stoll(*seen);
+    if (!seen) {  // a new receiver: from now on
+        put_setting(db, start_key, std::to_string(newest));
+        return 0;
+    }
+    // On SQLite one writer commits every transaction in turn, so no event below the mark can
+    // commit after it was set. Replicas on PostgreSQL commit side by side: an event whose id was
+    // drawn before the mark's may commit after it (each replica's writer has one transaction in
+    // flight at a time, of at most a batch of jobs), so the events just below the mark are
+    // looked at again, and those given already are left out.
+    const std::int64_t lookback = db.dialect() == Dialect::postgresql ? kLateEventIds : 0;
+    const std::int64_t after =
+        std::max<std::int64_t>(start ? std::stoll(*start) : 0, std::stoll(*seen) - lookback);
     int made = 0;
     for (const std::string& kind : kinds) {
         db.prepare(
               "INSERT INTO notification_deliveries (event_id, receiver, next_attempt) "
-              "SELECT id, ?1, created + ?2 FROM notification_events "
-              "WHERE id > ?3 AND id <= ?4 AND kind = ?5 "
+              "SELECT id, ?1, created + ?2 FROM notification_events e "
+              "WHERE id > ?3 AND id <= ?4 AND kind = ?5 AND NOT EXISTS (SELECT 1 FROM "
+              "notification_deliveries d WHERE d.event_id = e.id AND d.receiver = ?1) "
               "ON CONFLICT (event_id, receiver) DO NOTHING")
             .bind(1, receiver)
             .bind(2, delay_ms)

@@ -61,7 +61,8 @@ struct Delivery {
 // Makes delivery rows for `receiver` (receiver_key) of the events of `kinds` recorded after the
 // last it was given (a settings row per receiver), due `delay_ms` after each event (a digest's
 // interval; 0 for at once). A receiver seen for the first time starts with the events recorded
-// from now on. Returns how many rows it made. Inside Writer::run.
+// from now on. On PostgreSQL the events just below the mark are looked at again, for those
+// another replica committed late. Returns how many rows it made. Inside Writer::run.
 int enqueue_deliveries(Connection& db, const std::string& receiver,
                        const std::vector<std::string>& kinds, std::int64_t delay_ms);
 

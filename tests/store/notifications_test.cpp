@@ -147,3 +147,28 @@ TEST_CASE("a digest's deliveries wait for its interval; finished events are dele
     CHECK(delete_finished_events(t.db, kNow + 2000) == 2);
     CHECK(count(t.db, "SELECT count(*) FROM notification_deliveries") == 0);  // cascaded
 }
+
+TEST_CASE("on PostgreSQL an event committed late, below a receiver's mark, is still given to it") {
+    test::TestConnection t;
+    enqueue_deliveries(t.db, "webhook:a", kAll, 0);
+    const std::int64_t first = record_event(t.db, kEventHeld, std::nullopt, "", kNow);
+    const std::int64_t late = record_event(t.db, kEventHeld, std::nullopt, "", kNow);
+    const std::int64_t third = record_event(t.db, kEventHeld, std::nullopt, "", kNow);
+    // `late` was drawn by another replica whose transaction had not committed yet.
+    t.db.prepare("DELETE FROM notification_events WHERE id = ?1").bind(1, late).run();
+    CHECK(enqueue_deliveries(t.db, "webhook:a", kAll, 0) == 2);  // first, third; mark: third
+    t.db.prepare(
+            "INSERT INTO notification_events (id, kind, detail, created) "
+            "VALUES (?1, 'comment.held', '', ?2)")
+        .bind(1, late)
+        .bind(2, kNow)
+        .run();
+    const int made = enqueue_deliveries(t.db, "webhook:a", kAll, 0);
+    // SQLite's one writer commits transactions in turn: no event can commit below the mark.
+    CHECK(made == (t.db.dialect() == Dialect::postgresql ? 1 : 0));
+    const auto claimed = claim_deliveries(t.db, "webhook:a", kNow, 10, 60'000);
+    CHECK(claimed.size() == (t.db.dialect() == Dialect::postgresql ? 3u : 2u));
+    CHECK(claimed.front().event_id == first);
+    CHECK(claimed.back().event_id == third);
+    CHECK(enqueue_deliveries(t.db, "webhook:a", kAll, 0) == 0);  // none twice
+}

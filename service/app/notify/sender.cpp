@@ -21,6 +21,7 @@ constexpr std::int64_t kLeaseMs = 60'000;
 constexpr int kBatch = 50;  // deliveries claimed per receiver and pass
 constexpr std::int64_t kKeepMs = 7 * 24 * 3600 * 1000LL;  // finished events kept this long
 constexpr std::int64_t kHousekeepingMs = 3600 * 1000LL;
+constexpr std::int64_t kLateCheckMs = 10'000;
 
 // A URL as the log may show it: its scheme and host, never its path (a Slack or Teams webhook's
 // path is its secret) nor credentials.
@@ -55,14 +56,15 @@ std::int64_t retry_delay_ms(int attempts, int retry_seconds) {
 Sender::Sender(store::Store& store, NotifyOptions options, bool run_thread)
     : store_(store), options_(std::move(options)) {
     for (const std::string& url : options_.webhooks) {
-        receivers_.push_back({receiver_key("webhook", url), true, url, options_.webhook_events});
-        receivers_.back().client = std::make_unique<WebhookClient>();
+        receivers_.push_back({receiver_key("webhook", url), true, url, options_.webhook_events, -1,
+                              0, std::make_unique<WebhookClient>()});
     }
     if (!options_.smtp.url.empty() && !options_.mail_to.empty()) {
         std::string addresses;
         for (const std::string& to : options_.mail_to)
             addresses += to + "\n";
-        receivers_.push_back({receiver_key("email", addresses), false, "", mail_events(), -1, {}});
+        receivers_.push_back(
+            {receiver_key("email", addresses), false, "", mail_events(), -1, 0, nullptr});
     }
     if (!options_.any()) return;
     curl_global_init(CURL_GLOBAL_DEFAULT);  // before the thread: not thread-safe itself
@@ -112,7 +114,11 @@ bool Sender::pass() {
 
 bool Sender::serve(Receiver& receiver, std::int64_t newest_event) {
     const std::int64_t now = http::now_ms();
-    if (receiver.seen != newest_event) {
+    // On PostgreSQL also now and then with no new newest event: another replica's event may
+    // have committed below it (store::enqueue_deliveries).
+    const bool late_check = store_.shared() && now - receiver.enqueued_ms >= kLateCheckMs;
+    if (receiver.seen != newest_event || late_check) {
+        receiver.enqueued_ms = now;
         const std::int64_t delay =
             receiver.webhook ? 0 : static_cast<std::int64_t>(options_.digest_minutes) * 60'000;
         store_.writer().run([&](store::Connection& db) {

@@ -71,7 +71,8 @@ class Sender {
         bool webhook = true;
         std::string url;  // webhooks
         std::vector<std::string> kinds;
-        std::int64_t seen = -1;  // the newest event id given to it (-1: not read yet)
+        std::int64_t seen = -1;        // the newest event id given to it (-1: not read yet)
+        std::int64_t enqueued_ms = 0;  // when deliveries were last made for it
         std::unique_ptr<WebhookClient> client;  // webhooks: keeps the connection open
     };
     struct Outcome {

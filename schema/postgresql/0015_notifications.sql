@@ -12,7 +12,7 @@ CREATE TABLE notification_events (
     detail     TEXT    NOT NULL DEFAULT '',  -- spam.burst: the count; rules.failed: the errors
     created    BIGINT NOT NULL
 );
-CREATE INDEX notification_events_kind ON notification_events (kind, created);
+CREATE INDEX notification_events_kind ON notification_events (kind, id);
 
 -- One row per event and receiver, made by the sender when it first sees the event. A receiver is
 -- named by a digest of its address (receiver_key in store/notifications.hpp), never the address.
@@ -26,5 +26,7 @@ CREATE TABLE notification_deliveries (
     last_error   TEXT    NOT NULL DEFAULT '',
     PRIMARY KEY (event_id, receiver)
 );
-CREATE INDEX notification_deliveries_due ON notification_deliveries (next_attempt)
+CREATE INDEX notification_deliveries_pending ON notification_deliveries (receiver, event_id)
     WHERE delivered IS NULL AND abandoned IS NULL;
+CREATE INDEX notification_deliveries_abandoned ON notification_deliveries (abandoned)
+    WHERE abandoned IS NOT NULL;

@@ -282,8 +282,9 @@ const std::vector<ConfigOption>& config_options() {
          [](const Config& c) { return c.smtp_ca_file; }},
         {"mail_from", "the From address of notification mail",
          [](Config& c, const std::string& t) {
-             if (!t.empty() && t.find('@') == std::string::npos)
-                 return std::string("must be an e-mail address");
+             if (!t.empty() && (t.find('@') == std::string::npos ||
+                                t.find_first_of("<>\r\n ") != std::string::npos))
+                 return std::string("must be an e-mail address (no name, no <>)");
              return c.mail_from = t, std::string();
          },
          [](const Config& c) { return c.mail_from; }},

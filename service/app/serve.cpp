@@ -65,6 +65,14 @@ void make_room_for_connections(const Config& config) {
 // kTrimSeconds, malloc_trim(0), which hands the free pages inside every arena back.
 constexpr int kTrimSeconds = 30;
 
+// At most `bytes` bytes of `text`, cut at a character's start (PostgreSQL refuses a cut one).
+std::string utf8_prefix(const std::string& text, std::size_t bytes) {
+    if (text.size() <= bytes) return text;
+    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80)
+        --bytes;
+    return text.substr(0, bytes);
+}
+
 void tune_allocator() {
     const unsigned cores = std::max(2u, std::thread::hardware_concurrency());
     mallopt(M_ARENA_MAX, static_cast<int>(cores));
@@ -95,6 +103,9 @@ int serve(const Config& config) {
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // A peer that closed its connection (a webhook receiver, a mail server, a client) is an
+    // error of the write, not the process's end.
+    signal(SIGPIPE, SIG_IGN);
     tune_allocator();
 
     http::log_line("vokter " + std::string(version()) + " starting: " + describe(config));
@@ -144,6 +155,31 @@ int serve(const Config& config) {
         return 1;
     }
     http::log_line("rules " + rule_file.status().version + " in force");
+    // Moderators told: a refused rule file is an event of its own (the comment services record
+    // theirs in the transactions of the comments, store/notifications.hpp). Set before another
+    // replica's rule file can be adopted (on_announcement below).
+    const notify::NotifyOptions notify_settings = notify_options(config);
+    if (notify_settings.any()) {
+        store::Store& events = *store;
+        rule_file.on_refused([&events](const std::string& errors) {
+            try {
+                events.writer().run([&](store::Connection& db) {
+                    store::record_event(db, store::kEventRulesFailed, std::nullopt,
+                                        utf8_prefix(errors, 4000), http::now_ms());
+                });
+            } catch (const std::exception& e) {
+                http::log_line(std::string("notify: cannot record the refused rule file: ") +
+                               e.what());
+            }
+        });
+        if (config.public_url.empty()) {
+            http::log_line("warning: public_url is not set: links in notifications are relative");
+        }
+        if (!notify_settings.webhooks.empty() && notify_settings.webhook_secret.empty()) {
+            http::log_line("warning: webhook_secret is not set: webhooks are not signed");
+        }
+    }
+
     SharedRules shared_rules(*store, rule_file, rules);  // replicas on PostgreSQL
     // Followed from before the join, so that no other replica's change falls between the two.
     store->on_announcement([&shared_rules](const std::string&) { shared_rules.follow(); });
@@ -157,30 +193,6 @@ int serve(const Config& config) {
         std::cerr << "vokter: cannot share the rule file through the database " << db_name << ": "
                   << e.what() << "\n";
         return 1;
-    }
-
-    // Moderators told: a refused rule file is an event of its own (the comment services record
-    // theirs in the transactions of the comments, store/notifications.hpp).
-    const notify::NotifyOptions notify_settings = notify_options(config);
-    if (notify_settings.any()) {
-        store::Store& events = *store;
-        rule_file.on_refused([&events](const std::string& errors) {
-            try {
-                events.writer().run([&](store::Connection& db) {
-                    store::record_event(db, store::kEventRulesFailed, std::nullopt,
-                                        errors.substr(0, 4000), http::now_ms());
-                });
-            } catch (const std::exception& e) {
-                http::log_line(std::string("notify: cannot record the refused rule file: ") +
-                               e.what());
-            }
-        });
-        if (config.public_url.empty()) {
-            http::log_line("warning: public_url is not set: links in notifications are relative");
-        }
-        if (!notify_settings.webhooks.empty() && notify_settings.webhook_secret.empty()) {
-            http::log_line("warning: webhook_secret is not set: webhooks are not signed");
-        }
     }
 
     std::string form_key;

@@ -198,6 +198,9 @@ void erase_all(store::Connection& db) {
         if (std::string_view(t->name) != "classifier_totals") db.exec(t->erase);
     }
     db.exec("DELETE FROM comment_counts; DELETE FROM rule_counts; DELETE FROM rate_buckets");
+    // The notification outbox is not copied (its events are about the moment they happened):
+    // the target's own goes, and the receivers' marks with it, so that they start afresh.
+    db.exec("DELETE FROM notification_deliveries; DELETE FROM notification_events");
     db.exec("UPDATE classifier_totals SET ham = 0, spam = 0");
     db.exec("UPDATE moderation_counts_state SET counted_through = 0");
 }

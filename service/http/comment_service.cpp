@@ -122,6 +122,10 @@ std::string CommentService::edit(std::int64_t id, std::string_view edit_token,
     const std::string status = status_for(verdict.action);
     store_.writer().run([&](store::Connection& db) {
         store::update_comment(db, id, submission, verdict, status, now_ms);
+        // An edit that the rules hold or file as spam is told like a new comment: a harmless
+        // comment edited into spam must not pass unseen.
+        if (status != stored.status)
+            store::record_comment_events(db, store_.options().events, id, status, now_ms);
     });
     store_.training_enqueued();  // an edit unlearns what the old text taught
     return status;

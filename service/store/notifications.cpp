@@ -79,7 +79,9 @@ int enqueue_deliveries(Connection& db, const std::string& receiver,
     const auto start = get_setting(db, start_key);
     db.reset_statements();
     put_setting(db, seen_key, std::to_string(newest));
-    if (!seen) {  // a new receiver: from now on
+    // A new receiver starts from now on; so does one whose mark is above every event (a
+    // database copied with its settings but not its outbox).
+    if (!seen || std::stoll(*seen) > newest) {
         put_setting(db, start_key, std::to_string(newest));
         return 0;
     }
@@ -95,7 +97,8 @@ int enqueue_deliveries(Connection& db, const std::string& receiver,
     for (const std::string& kind : kinds) {
         db.prepare(
               "INSERT INTO notification_deliveries (event_id, receiver, next_attempt) "
-              "SELECT id, ?1, created + ?2 FROM notification_events e "
+              "SELECT id, ?1, CASE WHEN ?2 > 0 THEN (created / ?2 + 1) * ?2 ELSE created END "
+              "FROM notification_events e "
               "WHERE id > ?3 AND id <= ?4 AND kind = ?5 AND NOT EXISTS (SELECT 1 FROM "
               "notification_deliveries d WHERE d.event_id = e.id AND d.receiver = ?1) "
               "ON CONFLICT (event_id, receiver) DO NOTHING")
@@ -133,7 +136,7 @@ std::vector<Delivery> claim_deliveries(Connection& db, const std::string& receiv
         "SELECT d.event_id, e.kind, e.comment_id, e.detail, e.created, d.attempts "
         "FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
         "WHERE d.receiver = ?1 AND d.delivered IS NULL AND d.abandoned IS NULL "
-        "AND d.next_attempt <= ?2 ORDER BY d.event_id LIMIT ?3");
+        "AND d.next_attempt <= ?2 ORDER BY d.attempts, d.event_id LIMIT ?3");
     due.bind(1, receiver).bind(2, now_ms).bind(3, limit);
     std::vector<Delivery> claimed;
     while (due.step()) {
@@ -148,16 +151,23 @@ std::vector<Delivery> claim_deliveries(Connection& db, const std::string& receiv
         claimed.push_back(std::move(d));
     }
     due.reset();
-    for (const Delivery& d : claimed) {
+    // Each claim takes the row only while it is still due: another replica's sender that read
+    // it too and claimed it first (PostgreSQL's read committed re-checks the condition on the
+    // row it waited for) leaves it to that one.
+    std::vector<Delivery> taken;
+    for (Delivery& d : claimed) {
         db.prepare(
               "UPDATE notification_deliveries SET attempts = attempts + 1, next_attempt = ?3 "
-              "WHERE event_id = ?1 AND receiver = ?2")
+              "WHERE event_id = ?1 AND receiver = ?2 AND delivered IS NULL AND abandoned IS NULL "
+              "AND next_attempt <= ?4")
             .bind(1, d.event_id)
             .bind(2, receiver)
             .bind(3, now_ms + lease_ms)
+            .bind(4, now_ms)
             .run();
+        if (db.changes() == 1) taken.push_back(std::move(d));
     }
-    return claimed;
+    return taken;
 }
 
 void mark_delivered(Connection& db, std::int64_t event_id, const std::string& receiver,
@@ -168,6 +178,17 @@ void mark_delivered(Connection& db, std::int64_t event_id, const std::string& re
         .bind(1, event_id)
         .bind(2, receiver)
         .bind(3, now_ms)
+        .run();
+}
+
+void release_delivery(Connection& db, const Delivery& delivery, std::int64_t now_ms) {
+    db.prepare(
+          "UPDATE notification_deliveries SET attempts = ?3, next_attempt = ?4 "
+          "WHERE event_id = ?1 AND receiver = ?2 AND delivered IS NULL")
+        .bind(1, delivery.event_id)
+        .bind(2, delivery.receiver)
+        .bind(3, delivery.attempts)
+        .bind(4, now_ms)
         .run();
 }
 
@@ -198,9 +219,16 @@ int delete_finished_events(Connection& db, std::int64_t before_ms) {
     return db.changes();
 }
 
-void delete_comment_events(Connection& db, const std::vector<std::int64_t>& ids) {
-    for (const std::int64_t id : ids)
-        db.prepare("DELETE FROM notification_events WHERE comment_id = ?1").bind(1, id).run();
+int abandon_stale_deliveries(Connection& db, std::int64_t now_ms) {
+    db.prepare(
+          "UPDATE notification_deliveries SET abandoned = ?1, last_error = 'no sender attempted "
+          "it for 24 hours (a receiver no longer configured)' WHERE delivered IS NULL AND "
+          "abandoned IS NULL AND event_id IN (SELECT id FROM notification_events WHERE "
+          "created < ?2)")
+        .bind(1, now_ms)
+        .bind(2, now_ms - kGiveUpMs)
+        .run();
+    return db.changes();
 }
 
 OutboxFigures outbox_figures(Connection& db) {

@@ -59,8 +59,9 @@ struct Delivery {
 };
 
 // Makes delivery rows for `receiver` (receiver_key) of the events of `kinds` recorded after the
-// last it was given (a settings row per receiver), due `delay_ms` after each event (a digest's
-// interval; 0 for at once). A receiver seen for the first time starts with the events recorded
+// last it was given (a settings row per receiver), due at once, or with `delay_ms` (a digest's
+// interval) at the end of the interval of the clock each event falls in, so that one digest
+// takes them together. A receiver seen for the first time starts with the events recorded
 // from now on. On PostgreSQL the events just below the mark are looked at again, for those
 // another replica committed late. Returns how many rows it made. Inside Writer::run.
 int enqueue_deliveries(Connection& db, const std::string& receiver,
@@ -71,14 +72,18 @@ int enqueue_deliveries(Connection& db, const std::string& receiver,
 std::int64_t newest_event_id(Connection& db);
 bool deliveries_due(Connection& db, const std::string& receiver, std::int64_t now_ms);
 
-// Claims up to `limit` of `receiver`'s deliveries due at `now_ms`, oldest event first: each
-// counts an attempt and is not due again until `now_ms + lease_ms`. Inside Writer::run.
+// Claims up to `limit` of `receiver`'s deliveries due at `now_ms`, the least attempted and then
+// the oldest first (one that keeps failing does not hold back the rest): each counts an
+// attempt and is not due again until `now_ms + lease_ms`. Inside Writer::run.
 std::vector<Delivery> claim_deliveries(Connection& db, const std::string& receiver,
                                        std::int64_t now_ms, int limit, std::int64_t lease_ms);
 
 // The receiver acknowledged the delivery. Inside Writer::run.
 void mark_delivered(Connection& db, std::int64_t event_id, const std::string& receiver,
                     std::int64_t now_ms);
+// Gives back a claimed delivery that was not attempted: due at once, its attempt not counted.
+// Inside Writer::run.
+void release_delivery(Connection& db, const Delivery& delivery, std::int64_t now_ms);
 // The attempt failed with `error`: due again at `next_attempt_ms`, or abandoned at `now_ms`
 // when that is 24 hours or more after the event. Returns true when abandoned. Inside
 // Writer::run.
@@ -90,9 +95,10 @@ inline constexpr std::int64_t kGiveUpMs = 24 * 3600 * 1000LL;
 // many. Inside Writer::run.
 int delete_finished_events(Connection& db, std::int64_t before_ms);
 
-// Deletes the events about comments `ids` (an erasure: what they would send is gone). Inside
+// Abandons the deliveries still pending 24 hours after their event, whatever their receiver:
+// those of a receiver no longer configured, which no sender attempts. Returns how many. Inside
 // Writer::run.
-void delete_comment_events(Connection& db, const std::vector<std::int64_t>& ids);
+int abandon_stale_deliveries(Connection& db, std::int64_t now_ms);
 
 // The outbox as /metrics shows it.
 struct OutboxFigures {

@@ -245,7 +245,7 @@ TEST_CASE("held and spam comments reach a webhook signed; an unreachable one nev
     const int port = server.wait_for_port();
     REQUIRE_MESSAGE(port > 0, server.log());
 
-    const std::int64_t held = post(port, "Kjøp billige klokker her", 202);
+    const std::int64_t held = post(port, "Kjøp billige klokker her <!channel>", 202);
     const std::int64_t spam = post(port, "Beste casino bonus", 202);
     post(port, "Fin tur i marka i dag", 201);  // approved: no event
     REQUIRE(eventually([&] { return receiver.taken().size() >= 2; }));
@@ -278,6 +278,10 @@ TEST_CASE("held and spam comments reach a webhook signed; an unreachable one nev
     CHECK(text.find("Kari Nordmann") != std::string::npos);
     CHECK(text.find("/blogg/varsler") != std::string::npos);
     CHECK(text.find("Kjøp billige klokker her") != std::string::npos);
+    // What a reader wrote cannot call the whole channel: Slack's markup is written as entities.
+    CHECK(text.find("&lt;!channel&gt;") != std::string::npos);
+    CHECK(text.find("<!channel>") == std::string::npos);
+    CHECK(h["comment"]["excerpt"] == "Kjøp billige klokker her <!channel>");  // the data as is
     CHECK(events["comment.spam"]["comment"]["id"] == spam);
     // Each event acknowledged once, after the failed attempts.
     for (const auto& acknowledged_id : receiver.acknowledged())
@@ -394,15 +398,20 @@ TEST_CASE("a held comment is mailed through STARTTLS with its link; a digest is 
     notify.public_url = "https://kommentarer.example.no";
     vokter::app::notify::Sender sender(store, notify, /*run_thread=*/false);
     sender.pass();  // a new receiver (another address list): from now on
-    const std::int64_t long_ago = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count() -
-                                  5 * 60'000;
+    // Four events 50 s apart within one minute of the clock, five minutes ago: one digest.
+    const std::int64_t minute_start = (std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                               .count() /
+                                           60'000 -
+                                       5) *
+                                      60'000;
     store.writer().run([&](vokter::store::Connection& db) {
         for (int i = 0; i < 3; ++i)
-            vokter::store::record_event(db, vokter::store::kEventHeld, std::nullopt, "", long_ago);
+            vokter::store::record_event(db, vokter::store::kEventHeld, std::nullopt, "",
+                                        minute_start + 1000 + i * 20'000);
         vokter::store::record_event(db, vokter::store::kEventRulesFailed, std::nullopt,
-                                    "rules.toml:3:1 rule X: an unclosed pattern", long_ago);
+                                    "rules.toml:3:1 rule X: an unclosed pattern",
+                                    minute_start + 59'000);
     });
     sender.pass();
     REQUIRE(sink.messages().size() == 2);

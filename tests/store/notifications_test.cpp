@@ -132,20 +132,63 @@ TEST_CASE("a failed delivery is due again at its retry, and abandoned 24 hours a
     CHECK(claim_deliveries(t.db, "webhook:a", kNow + kGiveUpMs, 10, 60'000).empty());
 }
 
-TEST_CASE("a digest's deliveries wait for its interval; finished events are deleted") {
+TEST_CASE("a digest's deliveries wait for the end of their interval; finished events go") {
     test::TestConnection t;
+    constexpr std::int64_t kInterval = 15 * kMinute;
+    const std::int64_t slot_end = (kNow / kInterval + 1) * kInterval;
     enqueue_deliveries(t.db, "email:b", kAll, 0);
-    record_event(t.db, kEventHeld, std::nullopt, "", kNow);
-    record_event(t.db, kEventHeld, std::nullopt, "", kNow + 1000);
-    enqueue_deliveries(t.db, "email:b", kAll, 15 * kMinute);
-    CHECK(claim_deliveries(t.db, "email:b", kNow + 15 * kMinute - 1, 10, 60'000).empty());
-    const auto due = claim_deliveries(t.db, "email:b", kNow + 15 * kMinute + 1000, 10, 60'000);
-    REQUIRE(due.size() == 2);
+    record_event(t.db, kEventHeld, std::nullopt, "", slot_end - kInterval + 1);
+    record_event(t.db, kEventHeld, std::nullopt, "", slot_end - 1);
+    record_event(t.db, kEventHeld, std::nullopt, "", slot_end);  // the next interval's
+    enqueue_deliveries(t.db, "email:b", kAll, kInterval);
+    CHECK(claim_deliveries(t.db, "email:b", slot_end - 1, 10, 60'000).empty());
+    const auto due = claim_deliveries(t.db, "email:b", slot_end, 10, 60'000);
+    REQUIRE(due.size() == 2);  // the first two together, however far apart
     for (const auto& d : due)
-        mark_delivered(t.db, d.event_id, d.receiver, kNow + 15 * kMinute + 2000);
-    CHECK(delete_finished_events(t.db, kNow) == 0);  // none is older than that
-    CHECK(delete_finished_events(t.db, kNow + 2000) == 2);
-    CHECK(count(t.db, "SELECT count(*) FROM notification_deliveries") == 0);  // cascaded
+        mark_delivered(t.db, d.event_id, d.receiver, slot_end + 1000);
+    CHECK(claim_deliveries(t.db, "email:b", slot_end + kInterval, 10, 60'000).size() == 1);
+    CHECK(delete_finished_events(t.db, slot_end - kInterval) == 0);  // none is older
+    CHECK(delete_finished_events(t.db, slot_end) == 2);              // the third is still claimed
+    CHECK(count(t.db, "SELECT count(*) FROM notification_deliveries") == 1);  // cascaded
+}
+
+TEST_CASE("a delivery given back untried is due at once, and one that keeps failing goes last") {
+    test::TestConnection t;
+    enqueue_deliveries(t.db, "webhook:a", kAll, 0);
+    const std::int64_t first = record_event(t.db, kEventHeld, std::nullopt, "", kNow);
+    const std::int64_t second = record_event(t.db, kEventHeld, std::nullopt, "", kNow);
+    enqueue_deliveries(t.db, "webhook:a", kAll, 0);
+    auto claimed = claim_deliveries(t.db, "webhook:a", kNow, 10, 60'000);
+    REQUIRE(claimed.size() == 2);
+    mark_failed(t.db, claimed[0], "answered HTTP 403", kNow, kNow);  // due again at once too
+    release_delivery(t.db, claimed[1], kNow);
+    claimed = claim_deliveries(t.db, "webhook:a", kNow, 1, 60'000);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].event_id == second);  // attempted less often than `first`
+    CHECK(claimed[0].attempts == 0);       // the untried claim did not count
+    claimed = claim_deliveries(t.db, "webhook:a", kNow, 1, 60'000);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].event_id == first);
+}
+
+TEST_CASE("deliveries nobody attempts are abandoned a day after their event") {
+    test::TestConnection t;
+    enqueue_deliveries(t.db, "webhook:gone", kAll, 0);
+    record_event(t.db, kEventHeld, std::nullopt, "", kNow);
+    enqueue_deliveries(t.db, "webhook:gone", kAll, 0);
+    CHECK(abandon_stale_deliveries(t.db, kNow + kGiveUpMs - 1) == 0);
+    CHECK(abandon_stale_deliveries(t.db, kNow + kGiveUpMs + 1) == 1);
+    CHECK(outbox_figures(t.db).pending == 0);
+    CHECK(outbox_figures(t.db).abandoned == 1);
+}
+
+TEST_CASE("a mark above every event (a copied database) starts the receiver afresh") {
+    test::TestConnection t;
+    put_setting(t.db, "notify.seen.webhook:a", "5000");
+    put_setting(t.db, "notify.start.webhook:a", "5000");
+    CHECK(enqueue_deliveries(t.db, "webhook:a", kAll, 0) == 0);  // reset to the newest: 0
+    record_event(t.db, kEventHeld, std::nullopt, "", kNow);
+    CHECK(enqueue_deliveries(t.db, "webhook:a", kAll, 0) == 1);
 }
 
 TEST_CASE("on PostgreSQL an event committed late, below a receiver's mark, is still given to it") {

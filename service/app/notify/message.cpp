@@ -39,6 +39,33 @@ std::string joined(const std::vector<std::string>& items) {
     return text;
 }
 
+// What a reader wrote, as Slack and Teams must show it: their texts take <…> for links and
+// mentions (<!channel> would call every moderator), so &, < and > are written as entities.
+std::string shown(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '&') {
+            out += "&amp;";
+        } else if (c == '<') {
+            out += "&lt;";
+        } else if (c == '>') {
+            out += "&gt;";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// At most `bytes` bytes of `text`, cut at a character's start.
+std::string cut(const std::string& text, std::size_t bytes) {
+    if (text.size() <= bytes) return text;
+    std::size_t end = bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+        --end;
+    return text.substr(0, end) + "…";
+}
+
 std::string author(const store::StoredComment& c) {
     return c.name.empty() ? std::string("an anonymous reader") : c.name;
 }
@@ -56,8 +83,8 @@ std::string event_text(const EventView& event, const std::string& public_url, in
                std::to_string(burst_minutes) + " minutes. " + public_url + "/moderate#stats";
     }
     if (d.kind == store::kEventRulesFailed) {
-        return "Vokter: a rule file was refused, the rules in force stay: " + d.detail + " " +
-               public_url + "/moderate#rules";
+        return "Vokter: a rule file was refused, the rules in force stay: " + shown(d.detail) +
+               " " + public_url + "/moderate#rules";
     }
     const bool held = d.kind == store::kEventHeld;
     if (!event.comment) {
@@ -65,11 +92,11 @@ std::string event_text(const EventView& event, const std::string& public_url, in
                (held ? "held for a moderator" : "filed as spam") + " and has since been removed.";
     }
     const store::StoredComment& c = *event.comment;
-    std::string text = "Vokter: a comment by " + author(c) + " on " + c.thread +
+    std::string text = "Vokter: a comment by " + shown(author(c)) + " on " + shown(c.thread) +
                        (held ? " waits for a moderator" : " was filed as spam") + " (score " +
                        score_text(c.score);
-    if (!event.rules.empty()) text += ": " + joined(event.rules);
-    text += "): “" + excerpt(c.body) + "” " + moderation_link(public_url, c.id);
+    if (!event.rules.empty()) text += ": " + shown(joined(event.rules));
+    text += "): “" + shown(excerpt(c.body)) + "” " + moderation_link(public_url, c.id);
     return text;
 }
 
@@ -107,8 +134,8 @@ MailMessage mail_for(const std::vector<EventView>& events, const std::string& pu
         const std::string& kind = e.delivery.kind;
         message.subject = kind == store::kEventSpamBurst     ? "Vokter: a burst of spam"
                           : kind == store::kEventRulesFailed ? "Vokter: a rule file was refused"
-                          : e.comment ? "Vokter: a comment by " + author(*e.comment) +
-                                            " waits on " + e.comment->thread
+                          : e.comment ? "Vokter: a comment by " + cut(author(*e.comment), 60) +
+                                            " waits on " + cut(e.comment->thread, 80)
                                       : "Vokter: a comment waits for a moderator";
     } else {
         message.subject = "Vokter: " + std::to_string(events.size()) + " notifications";

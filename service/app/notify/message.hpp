@@ -2,7 +2,8 @@
 // What a notification says: the webhook's JSON document, with a `text` line that Slack and
 // Microsoft Teams incoming webhooks show as it is, and the moderators' e-mail. A comment event
 // shows the comment as it is when the message is made (its status may have changed since it was
-// held); names and excerpts only, never an e-mail address, an IP or a user agent.
+// held); names and excerpts only, never an e-mail address, an IP or a user agent. In `text`, what
+// a reader wrote has &, < and > as entities: Slack and Teams read <…> as links and mentions.
 //
 //   {"id": 17, "event": "comment.held", "created": "2026-12-04T18:27:50Z",
 //    "text": "Vokter: a comment by Kari on /blogg/tur waits for a moderator (score 6: HOLD_WORD):

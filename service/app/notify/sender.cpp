@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <thread>
 
 #include "app/notify/message.hpp"
 #include "http/crypto.hpp"
@@ -18,7 +19,9 @@ namespace {
 // An attempt's claim: longer than the slowest attempt (a webhook's 10 s, a message's 30 s), so
 // that no other sender takes a delivery while it is being made.
 constexpr std::int64_t kLeaseMs = 60'000;
-constexpr int kBatch = 50;  // deliveries claimed per receiver and pass
+constexpr int kBatch = 50;            // deliveries claimed per receiver and pass
+constexpr long kWebhookSeconds = 10;  // the longest a webhook attempt may take
+constexpr long kMailSeconds = 30;     // and a message
 constexpr std::int64_t kKeepMs = 7 * 24 * 3600 * 1000LL;  // finished events kept this long
 constexpr std::int64_t kHousekeepingMs = 3600 * 1000LL;
 constexpr std::int64_t kLateCheckMs = 10'000;
@@ -60,8 +63,10 @@ Sender::Sender(store::Store& store, NotifyOptions options, bool run_thread)
                               0, std::make_unique<WebhookClient>()});
     }
     if (!options_.smtp.url.empty() && !options_.mail_to.empty()) {
+        std::vector<std::string> sorted = options_.mail_to;  // the same list in any order
+        std::sort(sorted.begin(), sorted.end());
         std::string addresses;
-        for (const std::string& to : options_.mail_to)
+        for (const std::string& to : sorted)
             addresses += to + "\n";
         receivers_.push_back(
             {receiver_key("email", addresses), false, "", mail_events(), -1, 0, nullptr});
@@ -130,8 +135,10 @@ bool Sender::serve(Receiver& receiver, std::int64_t newest_event) {
         auto db = store_.read();
         if (!store::deliveries_due(*db, receiver.key, now)) return false;
     }
+    const auto claimed_at = std::chrono::steady_clock::now();  // the lease runs from about here
+    const std::int64_t claim_ms = http::now_ms();
     const std::vector<store::Delivery> claimed = store_.writer().run([&](store::Connection& db) {
-        return store::claim_deliveries(db, receiver.key, now, kBatch, kLeaseMs);
+        return store::claim_deliveries(db, receiver.key, claim_ms, kBatch, kLeaseMs);
     });
     std::vector<EventView> events;
     {
@@ -148,26 +155,20 @@ bool Sender::serve(Receiver& receiver, std::int64_t newest_event) {
     }
     const int minutes = store_.options().events.burst_minutes;
     std::vector<Outcome> outcomes;
-    // After a failure, or once the batch has taken half its lease, the rest of the batch is not
-    // attempted: a receiver that just failed is likely down (each delivery backs off on its
-    // own), and a claim must not lapse while its delivery is still being made.
-    const auto started = std::chrono::steady_clock::now();
-    std::string failed_before;  // the batch's first failure
-    const auto skip = [&]() -> std::optional<Attempt> {
-        if (failed_before.empty() && !outcomes.empty() && !outcomes.back().attempt.delivered)
-            failed_before = outcomes.back().attempt.error;
-        if (!failed_before.empty()) {
-            return Attempt{
-                false, "not attempted: the receiver failed just before (" + failed_before + ")"};
+    // The rest of a batch is given back untried when the receiver is down (it failed for its
+    // own sake: unreachable, a 5xx), and when another attempt could outlast the claim's lease.
+    const auto skip = [&](long attempt_seconds) {
+        for (const Outcome& o : outcomes) {
+            if (o.attempted && o.attempt.receiver_down) return true;
         }
-        if (std::chrono::steady_clock::now() - started > std::chrono::milliseconds(kLeaseMs / 2))
-            return Attempt{false, "not attempted: the batch ran out of time"};
-        return std::nullopt;
+        const auto elapsed = std::chrono::steady_clock::now() - claimed_at;
+        return elapsed + std::chrono::seconds(attempt_seconds + 5) >
+               std::chrono::milliseconds(kLeaseMs);
     };
     if (receiver.webhook) {
         for (const EventView& event : events) {
-            if (const auto skipped = skip()) {
-                outcomes.push_back({event.delivery, *skipped});
+            if (skip(kWebhookSeconds)) {
+                outcomes.push_back({event.delivery, {}, false});
                 continue;
             }
             WebhookRequest request{
@@ -180,21 +181,22 @@ bool Sender::serve(Receiver& receiver, std::int64_t newest_event) {
                     "X-Vokter-Signature: sha256=" +
                     http::to_hex(http::hmac_sha256(options_.webhook_secret, request.body)));
             }
-            outcomes.push_back({event.delivery, receiver.client->post(request)});
+            outcomes.push_back({event.delivery, receiver.client->post(request, kWebhookSeconds)});
         }
         record(outcomes, printable_url(receiver.url));
         return claimed.size() == static_cast<std::size_t>(kBatch);
     }
     // E-mail: a digest is one message for every event due; otherwise one each.
     const auto mail = [&](const std::vector<EventView>& part) {
-        if (const auto skipped = skip()) {
+        if (skip(kMailSeconds)) {
             for (const EventView& event : part)
-                outcomes.push_back({event.delivery, *skipped});
+                outcomes.push_back({event.delivery, {}, false});
             return;
         }
         const Attempt attempt = send_mail(
             options_.smtp,
-            mail_for(part, options_.public_url, minutes, options_.mail_from, options_.mail_to));
+            mail_for(part, options_.public_url, minutes, options_.mail_from, options_.mail_to),
+            kMailSeconds);
         for (const EventView& event : part)
             outcomes.push_back({event.delivery, attempt});
     };
@@ -212,24 +214,42 @@ void Sender::record(const std::vector<Outcome>& outcomes, const std::string& to)
     if (outcomes.empty()) return;
     const std::int64_t now = http::now_ms();
     // One transaction for the batch: a commit per delivery would bound the sender at the
-    // writer's commit rate. An acknowledgement lost to a crash before it is repeated, with the
-    // same X-Vokter-Delivery.
+    // writer's commit rate. An acknowledgement lost to a crash before it is recorded is repeated,
+    // with the same X-Vokter-Delivery; a database that refuses the record is asked again a few
+    // times first.
     std::vector<std::pair<std::int64_t, bool>> failed;  // next attempt, abandoned
-    store_.writer().run([&](store::Connection& db) {
-        failed.clear();  // a batch that runs again after a conflict starts afresh
-        for (const Outcome& o : outcomes) {
-            if (o.attempt.delivered) {
-                store::mark_delivered(db, o.delivery.event_id, o.delivery.receiver, now);
-                continue;
-            }
-            const std::int64_t next =
-                now + retry_delay_ms(o.delivery.attempts + 1, options_.retry_seconds);
-            failed.emplace_back(next,
-                                store::mark_failed(db, o.delivery, o.attempt.error, next, now));
+    for (int attempt = 1;; ++attempt) {
+        try {
+            store_.writer().run([&](store::Connection& db) {
+                failed.clear();  // a batch that runs again after a conflict starts afresh
+                for (const Outcome& o : outcomes) {
+                    if (!o.attempted) {
+                        store::release_delivery(db, o.delivery, now);
+                    } else if (o.attempt.delivered) {
+                        store::mark_delivered(db, o.delivery.event_id, o.delivery.receiver, now);
+                    } else {
+                        const std::int64_t next =
+                            now + retry_delay_ms(o.delivery.attempts + 1, options_.retry_seconds);
+                        failed.emplace_back(
+                            next, store::mark_failed(db, o.delivery, o.attempt.error, next, now));
+                    }
+                }
+            });
+            break;
+        } catch (const std::exception& e) {
+            if (attempt == 3) throw;
+            http::log_line(std::string("notify: cannot record deliveries, again in a second: ") +
+                           e.what());
+            std::this_thread::sleep_for(std::chrono::seconds(1));
         }
-    });
+    }
     std::size_t i = 0;
+    std::size_t untried = 0;
     for (const Outcome& o : outcomes) {
+        if (!o.attempted) {
+            ++untried;
+            continue;
+        }
         if (o.attempt.delivered) continue;
         const auto& [next, abandoned] = failed[i++];
         http::log_line("notify: " + o.delivery.kind + " " + std::to_string(o.delivery.event_id) +
@@ -238,12 +258,18 @@ void Sender::record(const std::vector<Outcome>& outcomes, const std::string& to)
                        (abandoned ? "; given up, 24 hours after the event"
                                   : "; again at " + http::iso_time(next)));
     }
+    if (untried > 0) {
+        http::log_line("notify: " + std::to_string(untried) + " more to " + to +
+                       " not attempted now: the receiver is down or the batch ran long");
+    }
 }
 
 void Sender::housekeeping(std::int64_t now_ms) {
     last_housekeeping_ms_ = now_ms;
-    store_.writer().run(
-        [&](store::Connection& db) { store::delete_finished_events(db, now_ms - kKeepMs); });
+    store_.writer().run([&](store::Connection& db) {
+        store::abandon_stale_deliveries(db, now_ms);
+        store::delete_finished_events(db, now_ms - kKeepMs);
+    });
 }
 
 }  // namespace vokter::app::notify

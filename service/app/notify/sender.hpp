@@ -78,6 +78,7 @@ class Sender {
     struct Outcome {
         store::Delivery delivery;
         Attempt attempt;
+        bool attempted = true;  // false: given back untried (the receiver was just down)
     };
     void loop();
     // Returns true when it claimed a full batch (more may be due).

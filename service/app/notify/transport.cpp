@@ -90,7 +90,7 @@ WebhookClient::~WebhookClient() {
 }
 
 Attempt WebhookClient::post(const WebhookRequest& request, long timeout_seconds) {
-    if (!curl_) return {false, "cannot start libcurl"};
+    if (!curl_) return {false, "cannot start libcurl", true};
     CURL* c = static_cast<CURL*>(curl_);
     curl_easy_reset(c);  // the options of the last request go; its open connection stays
     List headers(curl_slist_append(nullptr, "Content-Type: application/json; charset=utf-8"));
@@ -109,11 +109,13 @@ Attempt WebhookClient::post(const WebhookRequest& request, long timeout_seconds)
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
     const CURLcode code = curl_easy_perform(c);
-    if (code != CURLE_OK) return {false, curl_failure(code, detail)};
+    const std::string failure = code == CURLE_OK ? "" : curl_failure(code, detail);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);  // `detail` goes with this call
+    if (code != CURLE_OK) return {false, failure, true};
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 200 && status < 300) return {true, ""};
-    return {false, "answered HTTP " + std::to_string(status)};
+    if (status >= 200 && status < 300) return {true, "", false};
+    return {false, "answered HTTP " + std::to_string(status), status >= 500 || status == 429};
 }
 
 std::string mail_text(const MailMessage& message, long long now_ms) {
@@ -143,7 +145,7 @@ std::string mail_text(const MailMessage& message, long long now_ms) {
 
 Attempt send_mail(const SmtpServer& server, const MailMessage& message, long timeout_seconds) {
     Curl curl(curl_easy_init());
-    if (!curl) return {false, "cannot start libcurl"};
+    if (!curl) return {false, "cannot start libcurl", true};
     List recipients;
     for (const std::string& address : message.to)
         recipients.reset(curl_slist_append(recipients.release(), ("<" + address + ">").c_str()));
@@ -170,8 +172,10 @@ Attempt send_mail(const SmtpServer& server, const MailMessage& message, long tim
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
     const CURLcode code = curl_easy_perform(c);
-    if (code != CURLE_OK) return {false, curl_failure(code, detail)};
-    return {true, ""};
+    if (code == CURLE_OK) return {true, "", false};
+    // libcurl does not tell a refused message from a refusing server well enough: both count
+    // as the server's (the next pass tries the least attempted deliveries first).
+    return {false, curl_failure(code, detail), true};
 }
 
 }  // namespace vokter::app::notify

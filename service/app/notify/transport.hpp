@@ -12,6 +12,9 @@ namespace vokter::app::notify {
 struct Attempt {
     bool delivered = false;  // the receiver acknowledged it (a 2xx; SMTP's 250 after DATA)
     std::string error;       // why not, for the log and the delivery's last_error
+    // Not delivered for the receiver's sake, not the message's: unreachable, timed out, a 5xx or
+    // a 429 (an HTTP 4xx else is about this one message, and the next may pass).
+    bool receiver_down = false;
 };
 
 struct WebhookRequest {
@@ -54,7 +57,7 @@ struct MailMessage {
 // Sends `message` through `server` as one SMTP transaction.
 Attempt send_mail(const SmtpServer& server, const MailMessage& message, long timeout_seconds = 30);
 
-// The message as it goes on the wire (headers and a quoted-printable UTF-8 body, CRLF line
+// The message as it goes on the wire (headers and a base64 UTF-8 body, CRLF line
 // ends, a Date and a Message-ID): what send_mail uploads. For tests.
 std::string mail_text(const MailMessage& message, long long now_ms);
 

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/notify/message.hpp"
 #include "app/notify/sender.hpp"
 #include "app/privacy_cli.hpp"
 #include "app/rule_file.hpp"
@@ -64,14 +65,6 @@ void make_room_for_connections(const Config& config) {
 // mmap'ed at a fixed threshold so that freeing them returns them at once, and, every
 // kTrimSeconds, malloc_trim(0), which hands the free pages inside every arena back.
 constexpr int kTrimSeconds = 30;
-
-// At most `bytes` bytes of `text`, cut at a character's start (PostgreSQL refuses a cut one).
-std::string utf8_prefix(const std::string& text, std::size_t bytes) {
-    if (text.size() <= bytes) return text;
-    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80)
-        --bytes;
-    return text.substr(0, bytes);
-}
 
 void tune_allocator() {
     const unsigned cores = std::max(2u, std::thread::hardware_concurrency());
@@ -165,7 +158,7 @@ int serve(const Config& config) {
             try {
                 events.writer().run([&](store::Connection& db) {
                     store::record_event(db, store::kEventRulesFailed, std::nullopt,
-                                        utf8_prefix(errors, 4000), http::now_ms());
+                                        notify::utf8_prefix(errors, 4000), http::now_ms());
                 });
             } catch (const std::exception& e) {
                 http::log_line(std::string("notify: cannot record the refused rule file: ") +

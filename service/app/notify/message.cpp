@@ -57,13 +57,9 @@ std::string shown(const std::string& text) {
     return out;
 }
 
-// At most `bytes` bytes of `text`, cut at a character's start.
+// `text`, or its first `bytes` bytes and "…".
 std::string cut(const std::string& text, std::size_t bytes) {
-    if (text.size() <= bytes) return text;
-    std::size_t end = bytes;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-        --end;
-    return text.substr(0, end) + "…";
+    return text.size() <= bytes ? text : utf8_prefix(text, bytes) + "…";
 }
 
 std::string author(const store::StoredComment& c) {
@@ -71,6 +67,13 @@ std::string author(const store::StoredComment& c) {
 }
 
 }  // namespace
+
+std::string utf8_prefix(const std::string& text, std::size_t bytes) {
+    if (text.size() <= bytes) return text;
+    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80)
+        --bytes;
+    return text.substr(0, bytes);
+}
 
 std::string moderation_link(const std::string& public_url, std::int64_t id) {
     return public_url + "/moderate#comment-" + std::to_string(id);

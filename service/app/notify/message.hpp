@@ -30,6 +30,10 @@ struct EventView {
     std::vector<std::string> rules;               // the rule ids that hit it
 };
 
+// At most `bytes` bytes of `text`, cut at a character's start (a cut character would make the
+// text invalid UTF-8, which PostgreSQL refuses).
+std::string utf8_prefix(const std::string& text, std::size_t bytes);
+
 // Where the moderator page shows comment `id`: public_url + "/moderate#comment-ID".
 std::string moderation_link(const std::string& public_url, std::int64_t id);
 
